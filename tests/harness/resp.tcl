@@ -61,6 +61,7 @@ proc ::resp::dispatch {id args} {
         read_raw_reply { return [read_raw $id] }
         rawcmd {
             send_bytes $id [encode [lrange $args 1 end]]
+            set ::resp::last_sent [printable [lrange $args 1 end]]
             return [read_raw $id]
         }
         wait_closed {
@@ -72,6 +73,7 @@ proc ::resp::dispatch {id args} {
         set_timeout { set st($id,timeout) [lindex $args 1]; return }
         default {
             send_bytes $id [encode $args]
+            set ::resp::last_sent [printable [string range $args 0 300]]
             if {$st($id,deferring)} { return }
             return [read_reply $id]
         }

@@ -212,6 +212,7 @@ proc with_server {opts body} {
     set ::kvd::extra_clients {}
     dict set srv client [::resp::connect [dict get $srv host] [dict get $srv port] 0]
     dict set srv tags $tags
+    dict set srv overrides $overrides
     lappend ::kvd::servers $srv
     lappend ::kvd::tagstack {*}$tags
     set code [catch {uplevel 1 $body} res opt]
