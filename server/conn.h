@@ -107,6 +107,8 @@ void conn_flush_pending(void);
 void conn_reap(void);
 /* Resumes processing buffered input (after unblocking or unpausing). */
 void conn_resume(struct conn *c);
+/* Ends CLIENT PAUSE (UNPAUSE or expiry): clears server.pause and resumes held clients. */
+void conn_unpause_all(void);
 /* Cron duties: idle timeouts, output-buffer soft limits, shrinking idle buffers. */
 void conn_cron(void);
 /* Checks the output-buffer limits of c; closes it asynchronously (logged) if exceeded. */

@@ -165,6 +165,12 @@ void server_before_sleep(void);
 void server_request_stop(void);
 /* Updates server.mstime and the keyspace clock. */
 void server_update_time(void);
+/* The periodic duties (active expiry, rehash, client cron, metrics); main.c's timer calls it
+ * server.hz times per second. */
+void server_cron(void);
+/* dict type of server.latency_events (values are struct latency_event *, owned). */
+extern const struct dict_type server_latency_dict_type;
+
 /* Record a latency event sample (LATENCY) if above the threshold. */
 void server_latency_add(const char *event, long long ms);
 

@@ -7,6 +7,7 @@
 #                      not tagged b; tags come from with_server and test
 #     --verbose        print error traces and timing
 #     --list           print test names instead of failing/passing them
+#     --asan           fail the run if any server log holds a sanitizer report
 #
 # Prints one line per test ([ok] / [err] / [skip] with --verbose), then exactly
 # one line "N passed, N failed"; exits 1 if anything failed.
@@ -28,6 +29,8 @@ namespace eval ::kvd {
     variable failures {}
     variable current_file ""
     variable server_may_exit 0
+    variable asan 0
+    variable sanitizer_reports 0
 }
 
 proc ::kvd::tags_excluded {tags} {
@@ -128,6 +131,7 @@ proc ::kvd::main {argv} {
                 }
             }
             --verbose - -v { set verbose 1 }
+            --asan { set ::kvd::asan 1 }
             --list { set list_only 1 }
             --help - -h {
                 puts "usage: tclsh tests/harness/run.tcl \[--only GLOB\] \[--tags \"a -b\"\] \[--verbose\] \[--list\] \[FILE...\]"

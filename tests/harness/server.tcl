@@ -140,6 +140,21 @@ proc ::kvd::kill_pid {pid} {
 
 proc ::kvd::stop {srv} {
     kill_pid [dict get $srv pid]
+    check_sanitizer_log $srv
+}
+
+# With --asan: a server log holding a sanitizer report fails the run (the report is
+# written when the sanitizer fires, or at exit for leaks).
+proc ::kvd::check_sanitizer_log {srv} {
+    if {![info exists ::kvd::asan] || !$::kvd::asan} { return }
+    set log [dict get $srv log]
+    if {[catch {open $log r} f]} { return }
+    set data [read $f]
+    close $f
+    if {[regexp {(ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:)} $data]} {
+        incr ::kvd::sanitizer_reports
+        ::kvd::record_failure "sanitizer report in $log" [::kvd::log_tail $log 60]
+    }
 }
 
 proc ::kvd::cleanup_tmp {} {

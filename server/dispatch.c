@@ -1,0 +1,148 @@
+/* server/dispatch.c: one request from lookup to statistics.
+ *
+ * Applies Redis 7.0's checks in its order (unknown command or subcommand, arity,
+ * authentication, CLIENT PAUSE), runs the handler once, then keeps commandstats, slowlog,
+ * latency samples and MONITOR up to date. Knows nothing of sockets: conn.c feeds it argv.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include "server/dispatch.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "server/cmd_server.h"
+#include "server/commands.h"
+#include "server/conn.h"
+#include "server/reply.h"
+#include "server/server.h"
+#include "utils/mtime.h"
+
+/* Copies at most max bytes of s into dst, stopping at a NUL as Redis's "%.*s" does. */
+static size_t copy_cstr(char *dst, const struct slice *s, size_t max)
+{
+    size_t n = 0;
+    while (n < s->len && n < max && s->p[n] != '\0') {
+        dst[n] = s->p[n];
+        n++;
+    }
+    dst[n] = '\0';
+    return n;
+}
+
+static void reply_unknown_command(struct conn *c)
+{
+    char name[129];
+    copy_cstr(name, &c->argv[0], 128);
+    /* Redis quotes the arguments until their text reaches 128 bytes. */
+    char args[128 + 3 + 1];
+    size_t n = 0;
+    for (int i = 1; i < c->argc && n < 128; i++) {
+        args[n++] = '\'';
+        n += copy_cstr(args + n, &c->argv[i], 128 - (n - 1));
+        args[n++] = '\'';
+        args[n++] = ' ';
+    }
+    args[n] = '\0';
+    reply_error(c, ERR_UNKNOWN_COMMAND, name, args);
+}
+
+static void reply_unknown_subcommand(struct conn *c)
+{
+    char sub[129], container[129];
+    copy_cstr(sub, &c->argv[1], 128);
+    size_t n = copy_cstr(container, &c->argv[0], 128);
+    for (size_t i = 0; i < n; i++)
+        container[i] = (char)toupper((unsigned char)container[i]);
+    reply_error(c, ERR_UNKNOWN_SUBCMD, sub, container);
+}
+
+static bool arity_ok(const struct cmd *cmd, int argc)
+{
+    return cmd->arity > 0 ? argc == cmd->arity : argc >= -cmd->arity;
+}
+
+bool dispatch_is_paused_for(struct conn *c)
+{
+    (void)c;
+    return server.pause != PAUSE_OFF;
+}
+
+static bool held_by_pause(const struct cmd *cmd)
+{
+    if (server.pause == PAUSE_OFF)
+        return false;
+    if (server.pause_end_ms <= server.mstime) {
+        conn_unpause_all();
+        return false;
+    }
+    if (server.pause == PAUSE_ALL)
+        return true;
+    return (cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE)) != 0;
+}
+
+static void record_stats(struct conn *c, struct cmd *cmd, long long dur_us, bool failed)
+{
+    cmd->calls++;
+    cmd->usec += dur_us;
+    if (failed)
+        cmd->failed_calls++;
+    server.stat_commands++;
+    if (!(cmd->flags & CMD_SKIP_SLOWLOG))
+        slowlog_record(c, c->argv, c->argc, dur_us);
+    if (server.monitors != NULL && !(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN)))
+        monitor_feed(c, c->argv, c->argc);
+    if (server.latency_monitor_threshold_ms > 0 &&
+        dur_us / 1000 >= server.latency_monitor_threshold_ms)
+        server_latency_add((cmd->flags & CMD_FAST) ? "fast-command" : "command", dur_us / 1000);
+}
+
+enum dispatch_result dispatch_command(struct conn *c)
+{
+    server_update_time();
+    struct cmd *cmd = cmd_lookup(c->argv[0].p, c->argv[0].len);
+    if (cmd == NULL) {
+        reply_unknown_command(c);
+        return DISPATCH_DONE;
+    }
+    if (cmd->subcmds != NULL && c->argc >= 2) {
+        struct cmd *sub = cmd_lookup_sub(cmd, c->argv[1].p, c->argv[1].len);
+        if (sub == NULL) {
+            reply_unknown_subcommand(c);
+            return DISPATCH_DONE;
+        }
+        cmd = sub;
+    }
+    if (!arity_ok(cmd, c->argc) || cmd->fn == NULL) {
+        cmd->rejected_calls++;
+        reply_error(c, ERR_WRONG_ARITY, cmd->fullname);
+        return DISPATCH_DONE;
+    }
+    if (!c->authenticated && !(cmd->flags & CMD_NO_AUTH)) {
+        cmd->rejected_calls++;
+        reply_error(c, ERR_NOAUTH);
+        return DISPATCH_DONE;
+    }
+    if (held_by_pause(cmd))
+        return DISPATCH_HELD;
+
+    /* CLIENT REPLY SKIP silences the command after the one that asked. */
+    if (c->flags & CONN_REPLY_SKIP_NEXT) {
+        c->flags &= ~CONN_REPLY_SKIP_NEXT;
+        c->flags |= CONN_REPLY_SKIP;
+    }
+    struct cmd_ctx ctx = {.c = c, .db = c->db, .argc = c->argc, .argv = c->argv, .cmd = cmd};
+    server.current = c;
+    c->cur_cmd = cmd;
+    c->last_cmd = cmd;
+    c->last_interaction_ms = server.mstime;
+    long long errors_before = server.stat_total_error_replies;
+    uint64_t start = mono_us();
+    cmd->fn(&ctx);
+    long long dur = (long long)(mono_us() - start);
+    record_stats(c, cmd, dur, server.stat_total_error_replies != errors_before);
+    c->flags &= ~CONN_REPLY_SKIP;
+    c->cur_cmd = NULL;
+    server.current = NULL;
+    return DISPATCH_DONE;
+}

@@ -1,0 +1,25 @@
+/* server/dispatch.h: from a parsed request to a handler call.
+ *
+ * dispatch.c looks the command up, applies Redis's checks in Redis's order (unknown command or
+ * subcommand, arity, authentication, CLIENT PAUSE), runs the handler and keeps the statistics
+ * (commandstats, slowlog, MONITOR, latency). conn.c calls it once per request.
+ */
+#ifndef KVD_SERVER_DISPATCH_H
+#define KVD_SERVER_DISPATCH_H
+
+#include <stdbool.h>
+
+struct conn;
+
+enum dispatch_result {
+    DISPATCH_DONE, /* the request was handled (replied, or rejected with an error) */
+    DISPATCH_HELD, /* CLIENT PAUSE holds it: leave the bytes in the query buffer, retry later */
+};
+
+/* Runs the request in c->argv[0..argc). */
+enum dispatch_result dispatch_command(struct conn *c);
+
+/* True if c's next command would be held by the current CLIENT PAUSE. */
+bool dispatch_is_paused_for(struct conn *c);
+
+#endif

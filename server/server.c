@@ -1,0 +1,128 @@
+/* server/server.c: the global state, the loop pass and the cron.
+ *
+ * Owns `struct server server`, what happens before the loop sleeps (server_before_sleep),
+ * the periodic cron (active expiry, incremental rehash, client timeouts, metrics) and the
+ * latency monitor samples. Start at server_before_sleep() and server_cron().
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include "server/server.h"
+
+#include <event2/event.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "server/conn.h"
+#include "server/log.h"
+#include "storage/obj.h"
+#include "utils/mem.h"
+#include "utils/mtime.h"
+
+struct server server;
+
+void server_update_time(void)
+{
+    server.mstime = time_ms();
+    server.ks.now_ms = server.mstime;
+    obj_lru_clock = (uint32_t)((server.mstime / 1000) & OBJ_LRU_MAX);
+}
+
+void server_request_stop(void)
+{
+    server.stopping = true;
+    if (server.base != NULL)
+        event_base_loopbreak(server.base);
+}
+
+void server_before_sleep(void)
+{
+    server_update_time();
+    if (server.pause != PAUSE_OFF && server.pause_end_ms <= server.mstime)
+        conn_unpause_all();
+    conn_reap();
+    conn_flush_pending();
+    conn_reap();
+}
+
+static void latency_free_val(union dict_val *v)
+{
+    struct latency_event *ev = v->ptr;
+    if (ev == NULL)
+        return;
+    mem_free(ev->name);
+    mem_free(ev);
+}
+
+const struct dict_type server_latency_dict_type = {.free_val = latency_free_val};
+
+void server_latency_add(const char *event, long long ms)
+{
+    if (server.latency_events == NULL)
+        return;
+    size_t len = strlen(event);
+    bool existed;
+    struct dict_entry *e = dict_add(server.latency_events, event, len, &existed);
+    struct latency_event *ev = e->v.ptr;
+    if (ev == NULL) {
+        ev = mem_calloc(1, sizeof(*ev));
+        ev->name = mem_strndup(event, len);
+        e->v.ptr = ev;
+    }
+    int32_t now = (int32_t)(server.mstime / 1000);
+    /* One sample per second per event: a second sample in the same second keeps the max. */
+    int last = (ev->next + LATENCY_HISTORY - 1) % LATENCY_HISTORY;
+    if (ev->count > 0 && ev->samples[last].time_s == now) {
+        if ((uint32_t)ms > ev->samples[last].latency_ms)
+            ev->samples[last].latency_ms = (uint32_t)ms;
+    } else {
+        ev->samples[ev->next].time_s = now;
+        ev->samples[ev->next].latency_ms = (uint32_t)ms;
+        ev->next = (ev->next + 1) % LATENCY_HISTORY;
+        if (ev->count < LATENCY_HISTORY)
+            ev->count++;
+    }
+    if ((uint32_t)ms > ev->max_ms)
+        ev->max_ms = (uint32_t)ms;
+}
+
+/* Instantaneous metrics: a sample of each counter's rate every 100 ms, averaged over 16. */
+static void track_instantaneous(void)
+{
+    long long now = server.mstime;
+    long long elapsed = now - server.inst.last_time_ms;
+    if (elapsed < 100)
+        return;
+    long long values[3] = {server.stat_commands, server.stat_net_input_bytes,
+                           server.stat_net_output_bytes};
+    for (int i = 0; i < 3; i++) {
+        long long delta = values[i] - server.inst.last_value[i];
+        server.inst.samples[i][server.inst.idx[i]] =
+            server.inst.last_time_ms == 0 ? 0 : delta * 1000 / elapsed;
+        server.inst.idx[i] = (server.inst.idx[i] + 1) % 16;
+        server.inst.last_value[i] = values[i];
+    }
+    server.inst.last_time_ms = now;
+}
+
+void server_cron(void)
+{
+    server_update_time();
+    server.cronloops++;
+    track_instantaneous();
+    /* Active expiry gets a quarter of each cron period, as Redis's slow cycle. */
+    if (server.active_expire_enabled && server.ks.expire_enabled) {
+        uint64_t start = mono_us();
+        keyspace_active_expire(&server.ks, 250000 / (server.hz > 0 ? server.hz : 10));
+        long long ms = (long long)(mono_us() - start) / 1000;
+        if (server.latency_monitor_threshold_ms > 0 && ms >= server.latency_monitor_threshold_ms)
+            server_latency_add("expire-cycle", ms);
+    }
+    keyspace_rehash(&server.ks, 1000);
+    if (server.cronloops % 10 == 0)
+        keyspace_resize(&server.ks);
+    conn_cron();
+    size_t used = mem_used();
+    if ((long long)used > server.stat_peak_memory)
+        server.stat_peak_memory = (long long)used;
+}
