@@ -4,6 +4,8 @@
 
 #include "server/commands.h"
 
+/* COMMAND with no subcommand (every command's COMMAND INFO record). */
+void cmd_command(struct cmd_ctx *ctx);
 void cmd_command_count(struct cmd_ctx *ctx);
 void cmd_command_docs(struct cmd_ctx *ctx);
 void cmd_command_getkeys(struct cmd_ctx *ctx);
