@@ -97,6 +97,18 @@ proc test {name body {tags {}}} {
     }
 }
 
+# Like test, but only when the server under test knows command CMD (a later issue may add
+# it); otherwise the test is counted as skipped and named, so it runs once CMD exists.
+proc test_if_command {cmd name body {tags {}}} {
+    set info [r command info $cmd]
+    if {[lindex $info 0] eq ""} {
+        incr ::kvd::skipped
+        puts "\[skip\] $name (needs [string toupper $cmd])"
+        return
+    }
+    uplevel 1 [list test $name $body $tags]
+}
+
 # Restarts the innermost server with the same overrides (used after a crash).
 proc ::kvd::restart_current {} {
     set s [lindex $::kvd::servers end]

@@ -39,7 +39,7 @@ with_server {tags {server}} {
         assert_equal [r rawcmd shutdown abort] "-ERR No shutdown in progress.\r\n"
     }
 
-    test {SHUTDOWN inside MULTI is refused} {
+    test_if_command multi {SHUTDOWN inside MULTI is refused} {
         set c [redis_client]
         $c multi
         assert_equal [$c rawcmd shutdown nosave] "-ERR Command not allowed inside a transaction\r\n"
@@ -90,7 +90,7 @@ with_server {tags {server}} {
         $m close
     }
 
-    test {MONITOR inside MULTI fails at EXEC} {
+    test_if_command multi {MONITOR inside MULTI fails at EXEC} {
         set c [redis_client]
         $c multi
         $c monitor
