@@ -1,0 +1,1033 @@
+/* tests/c/test_storage.c: unit tests for storage/ (obj, str, dict, db).
+ *
+ * States string encodings exactly as Redis 7.0 chooses them, refcount and ownership rules
+ * (ASan's leak checker is the judge), the hash table across growth, shrink and incremental
+ * rehash, the SCAN guarantee under resizes between calls, sampling, and the keyspace's
+ * expiry, hooks and key moves against a fake clock (ks.now_ms).
+ * Links storage/, protocol/ and utils/ only. Start at main() at the bottom.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/c/check.h"
+
+#include "storage/db.h"
+#include "storage/dict.h"
+#include "storage/obj.h"
+#include "storage/str.h"
+#include "utils/mem.h"
+#include "utils/mtime.h"
+#include "utils/rand.h"
+
+/* Names the test and whether it passed, so a run reads as a list of behaviours. */
+#define RUN(fn)                                                                             \
+    do {                                                                                    \
+        int before_ = check_failed;                                                         \
+        fn();                                                                               \
+        printf("%s %s\n", check_failed == before_ ? "ok  " : "FAIL", #fn);                  \
+    } while (0)
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static struct obj *enc(const char *s)
+{
+    return str_new_encoded(s, strlen(s), true);
+}
+
+static bool bytes_are(const struct obj *o, const char *want, size_t wlen)
+{
+    char tmp[NUM_LL_MAXLEN];
+    size_t len;
+    const char *p = str_bytes(o, tmp, &len);
+    return len == wlen && memcmp(p, want, len) == 0 && str_len(o) == wlen;
+}
+
+static const char *enc_of(const char *s)
+{
+    struct obj *o = enc(s);
+    const char *name = obj_enc_name(o);
+    obj_release(o);
+    return name;
+}
+
+static size_t key_of(char *buf, size_t i)
+{
+    return (size_t)snprintf(buf, 32, "key:%zu", i);
+}
+
+/* ---- strings ---------------------------------------------------------------------------- */
+
+static void test_string_encoding_rules(void)
+{
+    char s44[45], s45[46];
+    memset(s44, 'a', 44);
+    s44[44] = '\0';
+    memset(s45, 'a', 45);
+    s45[45] = '\0';
+
+    CHECK_EQ_STR(enc_of("123"), "int");
+    CHECK_EQ_STR(enc_of("0"), "int");
+    CHECK_EQ_STR(enc_of("-1"), "int");
+    CHECK_EQ_STR(enc_of("0123"), "embstr");
+    CHECK_EQ_STR(enc_of(" 1"), "embstr");
+    CHECK_EQ_STR(enc_of("1 "), "embstr");
+    CHECK_EQ_STR(enc_of("+1"), "embstr");
+    CHECK_EQ_STR(enc_of("-0"), "embstr");
+    CHECK_EQ_STR(enc_of("-"), "embstr");
+    CHECK_EQ_STR(enc_of("1.5"), "embstr");
+    CHECK_EQ_STR(enc_of(""), "embstr");
+    CHECK_EQ_STR(enc_of(s44), "embstr");
+    CHECK_EQ_STR(enc_of(s45), "raw");
+    CHECK_EQ_STR(enc_of("9223372036854775807"), "int");
+    CHECK_EQ_STR(enc_of("-9223372036854775808"), "int"); /* 20 bytes, still a long long */
+    CHECK_EQ_STR(enc_of("9223372036854775808"), "embstr");
+    CHECK_EQ_STR(enc_of("-9223372036854775809"), "embstr");
+    CHECK_EQ_STR(enc_of("12345678901234567890"), "embstr");
+
+    /* createStringObject never picks int; raw stays raw whatever the length. */
+    struct obj *o = str_new("123", 3);
+    CHECK_EQ_STR(obj_enc_name(o), "embstr");
+    obj_release(o);
+    o = str_new(s45, 45);
+    CHECK_EQ_STR(obj_enc_name(o), "raw");
+    obj_release(o);
+    o = str_new_raw("abc", 3);
+    CHECK_EQ_STR(obj_enc_name(o), "raw");
+    CHECK_EQ_STR(obj_type_name(o), "string");
+    obj_release(o);
+}
+
+static void test_string_bytes_and_numbers(void)
+{
+    struct obj *o = enc("-9223372036854775808");
+    CHECK(bytes_are(o, "-9223372036854775808", 20));
+    long long v = 0;
+    CHECK(str_to_ll(o, &v) && v == INT64_MIN);
+    obj_release(o);
+
+    o = str_new("a\0b", 3); /* binary safe */
+    CHECK(bytes_are(o, "a\0b", 3));
+    CHECK(!str_to_ll(o, &v));
+    obj_release(o);
+
+    o = str_new_raw("42", 2);
+    CHECK(str_to_ll(o, &v) && v == 42);
+    obj_release(o);
+    o = str_new(" 42", 3);
+    CHECK(!str_to_ll(o, &v));
+    obj_release(o);
+
+    char big[1000];
+    memset(big, 'z', sizeof(big));
+    o = str_new_encoded(big, sizeof(big), true);
+    CHECK(bytes_are(o, big, sizeof(big)));
+    obj_release(o);
+
+    o = str_new_int(123456789012LL, true);
+    CHECK_EQ_STR(obj_enc_name(o), "int");
+    CHECK(bytes_are(o, "123456789012", 12));
+    obj_release(o);
+}
+
+static void test_shared_integers(void)
+{
+    struct obj *a = enc("5"), *b = enc("5");
+    CHECK(a == b);
+    CHECK(a == obj_shared_int(5));
+    CHECK_EQ_INT(a->refcount, OBJ_IMMORTAL);
+    obj_retain(a);
+    obj_release(a);
+    obj_release(a);
+    CHECK_EQ_INT(a->refcount, OBJ_IMMORTAL); /* retain/release leave it alone */
+
+    struct obj *c = str_new_encoded("5", 1, false);
+    CHECK(c != a && c->refcount == 1 && c->u.ival == 5);
+    obj_release(c);
+
+    struct obj *d = enc("9999"), *e = enc("10000");
+    CHECK(d == obj_shared_int(9999));
+    CHECK(e->refcount == 1);
+    CHECK(obj_shared_int(10000) == NULL && obj_shared_int(-1) == NULL);
+    obj_release(e);
+    obj_release(b);
+
+    CHECK(str_new_int(7, true) == obj_shared_int(7));
+    struct obj *f = str_new_int(7, false);
+    CHECK(f != obj_shared_int(7));
+    obj_release(f);
+}
+
+static void test_string_unshare_append_setrange(void)
+{
+    /* embstr -> raw copy */
+    struct obj *o = str_new("hello", 5);
+    o = str_unshare_take(o);
+    CHECK_EQ_STR(obj_enc_name(o), "raw");
+    str_append(o, " world", 6);
+    CHECK(bytes_are(o, "hello world", 11));
+
+    /* an unshared raw string is edited in place */
+    struct obj *same = str_unshare_take(o);
+    CHECK(same == o);
+
+    /* a shared raw string is copied, and the caller's reference moves to the copy */
+    obj_retain(o);
+    struct obj *copy = str_unshare_take(o);
+    CHECK(copy != o && o->refcount == 1 && copy->refcount == 1);
+    str_append(copy, "!", 1);
+    CHECK(bytes_are(o, "hello world", 11));
+    CHECK(bytes_are(copy, "hello world!", 12));
+    obj_release(copy);
+
+    /* a shared integer becomes a private raw string with its digits */
+    struct obj *n = str_unshare_take(obj_shared_int(12));
+    CHECK_EQ_STR(obj_enc_name(n), "raw");
+    CHECK(bytes_are(n, "12", 2));
+    obj_release(n);
+
+    /* appending its own bytes survives the block moving */
+    for (int i = 0; i < 12; i++) {
+        struct rawstr *r = o->u.ptr;
+        str_append(o, r->data, r->len);
+    }
+    CHECK_EQ_INT(str_len(o), 11 << 12);
+    struct rawstr *r = o->u.ptr;
+    CHECK(memcmp(r->data + (11 << 11), "hello world", 11) == 0);
+    CHECK(r->data[r->len] == '\0');
+    obj_release(o);
+
+    /* geometric growth: a million one-byte appends reallocate only a few dozen times */
+    o = str_new_raw("", 0);
+    int moves = 0;
+    size_t last_cap = 0;
+    for (int i = 0; i < 1000000; i++) {
+        str_append(o, "x", 1);
+        r = o->u.ptr;
+        if (r->cap != last_cap) {
+            moves++;
+            last_cap = r->cap;
+        }
+    }
+    CHECK(str_len(o) == 1000000);
+    CHECK(moves < 40);
+    obj_release(o);
+
+    /* SETRANGE pads with zero bytes, overwrites in the middle, ignores an empty patch */
+    o = str_new_raw("abc", 3);
+    str_setrange(o, 5, "XY", 2);
+    CHECK(bytes_are(o, "abc\0\0XY", 7));
+    str_setrange(o, 1, "Q", 1);
+    CHECK(bytes_are(o, "aQc\0\0XY", 7));
+    str_setrange(o, 100, "", 0);
+    CHECK(str_len(o) == 7);
+    obj_release(o);
+}
+
+static void test_obj_names_lru_memory_dup(void)
+{
+    struct obj *o = str_new("v", 1);
+    CHECK_EQ_STR(obj_type_name(o), "string");
+    obj_lru_clock = 100;
+    struct obj *p = str_new("w", 1);
+    obj_lru_clock = 130;
+    CHECK_EQ_INT(obj_idle_seconds(p), 30);
+    p->lru = OBJ_LRU_MAX - 5; /* clock wrapped since */
+    obj_lru_clock = 4;
+    CHECK_EQ_INT(obj_idle_seconds(p), 9);
+    obj_lru_clock = 0;
+    obj_release(p);
+
+    size_t m_int = obj_memory_usage(obj_shared_int(3), 0);
+    struct obj *e44 = str_new("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 44);
+    char big[1000] = {0};
+    struct obj *r1000 = str_new_raw(big, sizeof(big));
+    size_t m_emb = obj_memory_usage(e44, 0), m_raw = obj_memory_usage(r1000, 0);
+    CHECK(m_int == 16);
+    CHECK(m_emb >= 54 && m_emb <= 80);
+    CHECK(m_raw >= 1000 + 16 + 16 && m_raw <= 1100);
+    printf("     memory usage (value only): int %zu, embstr(44) %zu, raw(1000) %zu\n", m_int,
+           m_emb, m_raw);
+
+    struct obj *d1 = obj_dup(e44), *d2 = obj_dup(r1000), *d3 = obj_dup(obj_shared_int(3));
+    struct obj *big_int = str_new_int(1LL << 40, true);
+    struct obj *d4 = obj_dup(big_int);
+    CHECK(d1 != e44 && bytes_are(d1, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 44));
+    CHECK_EQ_STR(obj_enc_name(d1), "embstr");
+    CHECK(d2 != r1000 && d2->u.ptr != r1000->u.ptr && bytes_are(d2, big, sizeof(big)));
+    CHECK_EQ_STR(obj_enc_name(d2), "raw");
+    CHECK(d3 == obj_shared_int(3));
+    CHECK(d4 != big_int && d4->u.ival == 1LL << 40);
+    obj_release(d1);
+    obj_release(d2);
+    obj_release(d3);
+    obj_release(d4);
+    obj_release(big_int);
+    obj_release(e44);
+    obj_release(r1000);
+    obj_release(o);
+}
+
+/* ---- dict ------------------------------------------------------------------------------- */
+
+static int freed_vals;
+static void count_free(union dict_val *v)
+{
+    freed_vals++;
+    mem_free(v->ptr);
+}
+static const struct dict_type counting_type = {.free_val = count_free};
+static const struct dict_type plain_type = {.free_val = NULL};
+
+static bool has_key(struct dict *d, size_t i)
+{
+    char k[32];
+    size_t n = key_of(k, i);
+    struct dict_entry *e = dict_find(d, k, n);
+    return e != NULL && e->v.i == (int64_t)i && e->klen == n && e->key[n] == '\0';
+}
+
+static void test_dict_add_find_delete_across_resizes(void)
+{
+    struct dict *d = dict_new(&plain_type);
+    char k[32];
+    const size_t n = 200000;
+    bool saw_rehash = false, all_found = true;
+    for (size_t i = 0; i < n; i++) {
+        size_t kl = key_of(k, i);
+        bool existed = true;
+        struct dict_entry *e = dict_add(d, k, kl, &existed);
+        CHECK(!existed);
+        e->v.i = (int64_t)i;
+        if (dict_is_rehashing(d)) {
+            saw_rehash = true;
+            /* mid-rehash: earlier keys are found whichever table holds them */
+            if (i % 997 == 0)
+                for (size_t j = 0; j <= i; j += 101)
+                    all_found &= has_key(d, j);
+        }
+    }
+    CHECK(saw_rehash);
+    CHECK(all_found);
+    CHECK_EQ_INT(dict_size(d), n);
+    bool existed = false;
+    struct dict_entry *e = dict_add(d, "key:77", 6, &existed);
+    CHECK(existed && e->v.i == 77);
+    CHECK_EQ_INT(dict_size(d), n);
+    while (dict_rehash_us(d, 1000))
+        ;
+    CHECK(dict_buckets(d) == 262144);
+
+    /* delete 97%: then shrink and keep working while the shrink is in progress */
+    for (size_t i = 0; i < n; i++)
+        if (i % 33 != 0)
+            CHECK(dict_delete(d, k, key_of(k, i)));
+    CHECK(!dict_delete(d, "key:1", 5));
+    size_t left = dict_size(d);
+    CHECK_EQ_INT(left, (n + 32) / 33);
+    while (dict_is_rehashing(d))
+        dict_rehash_us(d, 1000);
+    dict_shrink_if_sparse(d);
+    CHECK(dict_is_rehashing(d));
+    all_found = true;
+    size_t steps = 0;
+    for (size_t i = 0; i < n && dict_is_rehashing(d); i += 33, steps++) {
+        all_found &= has_key(d, i);
+        all_found &= !has_key(d, i + 1);
+    }
+    CHECK(all_found && steps > 0);
+    /* adds and deletes during the shrink */
+    CHECK(dict_add(d, "extra", 5, NULL) != NULL);
+    CHECK(dict_delete(d, "key:0", 5));
+    while (dict_rehash_us(d, 1000))
+        ;
+    CHECK(dict_buckets(d) < 16384);
+    for (size_t i = 33; i < n; i += 33)
+        all_found &= has_key(d, i);
+    CHECK(all_found);
+    CHECK_EQ_INT(dict_size(d), left);
+    CHECK(dict_find(d, "extra", 5) != NULL);
+
+    /* unlink keeps the entry for the caller */
+    struct dict_entry *u = dict_unlink(d, "extra", 5);
+    CHECK(u != NULL && u->klen == 5 && memcmp(u->key, "extra", 6) == 0);
+    CHECK(dict_find(d, "extra", 5) == NULL);
+    dict_entry_free(d, u, false);
+    CHECK(dict_mem_usage(d) > dict_size(d) * sizeof(struct dict_entry));
+
+    /* empty keys, binary keys */
+    CHECK(dict_add(d, "", 0, NULL) != NULL && dict_find(d, "", 0) != NULL);
+    CHECK(dict_add(d, "a\0b", 3, NULL) != NULL && dict_find(d, "a\0c", 3) == NULL);
+    CHECK(dict_find(d, "a\0b", 3) != NULL);
+    dict_free(d);
+}
+
+static void test_dict_free_val_and_empty(void)
+{
+    struct dict *d = dict_new(&counting_type);
+    char k[32];
+    freed_vals = 0;
+    for (size_t i = 0; i < 1000; i++)
+        dict_add(d, k, key_of(k, i), NULL)->v.ptr = mem_alloc(8);
+    CHECK(dict_delete(d, "key:5", 5));
+    CHECK_EQ_INT(freed_vals, 1);
+    struct dict_entry *e = dict_unlink(d, "key:6", 5);
+    void *kept = e->v.ptr;
+    dict_entry_free(d, e, true);
+    CHECK_EQ_INT(freed_vals, 1); /* kept: the caller owns it now */
+    mem_free(kept);
+    CHECK_EQ_INT(dict_empty(d), 998);
+    CHECK_EQ_INT(freed_vals, 999);
+    CHECK_EQ_INT(dict_size(d), 0);
+    CHECK(dict_find(d, "key:7", 5) == NULL);
+    dict_add(d, "again", 5, NULL)->v.ptr = mem_alloc(8);
+    dict_free(d);
+    CHECK_EQ_INT(freed_vals, 1000);
+}
+
+static void test_dict_iterators(void)
+{
+    struct dict *d = dict_new(&plain_type);
+    char k[32];
+    const size_t n = 5000;
+    size_t i = 0;
+    /* stop right after a grow starts so iteration meets both tables */
+    for (; i < n || !dict_is_rehashing(d); i++)
+        dict_add(d, k, key_of(k, i), NULL)->v.i = (int64_t)i;
+    size_t total = i;
+    CHECK(dict_is_rehashing(d));
+    long long idx_before = d->rehash_idx;
+
+    unsigned char *seen = calloc(total, 1);
+    struct dict_iter it;
+    dict_iter_init(&it, d, true);
+    size_t visited = 0, dups = 0;
+    struct dict_entry *e;
+    while ((e = dict_iter_next(&it)) != NULL) {
+        if (seen[e->v.i]++)
+            dups++;
+        visited++;
+        /* lookups of other keys must not move buckets under the iterator */
+        dict_find(d, "key:1", 5);
+        if (e->v.i % 2 == 0)
+            dict_delete(d, e->key, e->klen);
+    }
+    dict_iter_done(&it);
+    CHECK_EQ_INT(visited, total);
+    CHECK_EQ_INT(dups, 0);
+    CHECK(d->rehash_idx == idx_before);
+    CHECK_EQ_INT(d->pause_rehash, 0);
+    CHECK_EQ_INT(dict_size(d), total / 2);
+
+    dict_iter_init(&it, d, false);
+    visited = 0;
+    while ((e = dict_iter_next(&it)) != NULL)
+        visited += e->v.i % 2 == 1;
+    dict_iter_done(&it);
+    CHECK_EQ_INT(visited, total / 2);
+    free(seen);
+
+    struct dict *empty = dict_new(&plain_type);
+    dict_iter_init(&it, empty, true);
+    CHECK(dict_iter_next(&it) == NULL);
+    dict_iter_done(&it);
+    CHECK_EQ_INT(empty->pause_rehash, 0);
+    dict_free(empty);
+    dict_free(d);
+}
+
+struct scan_state {
+    unsigned char *seen;
+    size_t limit;
+    size_t calls;
+};
+
+static void scan_mark(void *ud, const struct dict_entry *e)
+{
+    struct scan_state *s = ud;
+    s->calls++;
+    if ((size_t)e->v.i < s->limit)
+        s->seen[e->v.i] = 1;
+}
+
+/* Scans d fully while the table is resized between calls; every key in [0, stable) must
+ * be seen. Transient keys are numbered from TRANSIENT0 up. mode 0 grows the table, mode 1
+ * shrinks it, mode 2 swings it up and down repeatedly. */
+#define TRANSIENT0 10000000u
+static bool scan_all_seen(struct dict *d, size_t stable, int mode, size_t *resizes)
+{
+    struct scan_state s = {.seen = calloc(stable, 1), .limit = stable};
+    char k[32];
+    unsigned long long cur = 0;
+    size_t next_new = TRANSIENT0 + (mode == 1 ? 10000 : 0), round = 0;
+    size_t last_buckets = dict_buckets(d);
+    bool growing = true;
+    *resizes = 0;
+    do {
+        cur = dict_scan(d, cur, scan_mark, &s);
+        round++;
+        if (mode == 0 && round % 10 == 0) {
+            for (int j = 0; j < 20; j++, next_new++)
+                dict_add(d, k, key_of(k, next_new), NULL)->v.i = (int64_t)next_new;
+        } else if (mode == 1 && round % 2 == 0) {
+            for (int j = 0; j < 200 && next_new > TRANSIENT0; j++)
+                dict_delete(d, k, key_of(k, --next_new));
+            dict_shrink_if_sparse(d);
+            dict_rehash_us(d, 5);
+        } else if (mode == 2) {
+            if (growing && next_new >= TRANSIENT0 + 4000)
+                growing = false;
+            else if (!growing && next_new == TRANSIENT0)
+                growing = true;
+            for (int j = 0; j < 100; j++) {
+                if (growing) {
+                    dict_add(d, k, key_of(k, next_new), NULL)->v.i = (int64_t)next_new;
+                    next_new++;
+                } else if (next_new > TRANSIENT0)
+                    dict_delete(d, k, key_of(k, --next_new));
+            }
+            dict_shrink_if_sparse(d);
+        }
+        if (dict_buckets(d) != last_buckets) {
+            (*resizes)++;
+            last_buckets = dict_buckets(d);
+        }
+    } while (cur != 0);
+    bool ok = true;
+    for (size_t i = 0; i < stable; i++)
+        ok &= s.seen[i] == 1;
+    free(s.seen);
+    return ok;
+}
+
+static void test_dict_scan_guarantee(void)
+{
+    char k[32];
+    for (int mode = 0; mode < 3; mode++) {
+        struct dict *d = dict_new(&plain_type);
+        const size_t stable = 300;
+        for (size_t i = 0; i < stable; i++)
+            dict_add(d, k, key_of(k, i), NULL)->v.i = (int64_t)i;
+        if (mode == 1)
+            for (size_t i = TRANSIENT0; i < TRANSIENT0 + 10000; i++)
+                dict_add(d, k, key_of(k, i), NULL)->v.i = (int64_t)i;
+        size_t resizes;
+        bool ok = scan_all_seen(d, stable, mode, &resizes);
+        if (!ok)
+            fprintf(stderr, "scan mode %d missed keys\n", mode);
+        CHECK(ok);
+        CHECK(resizes >= 2);
+        dict_free(d);
+    }
+    /* and a quiet table: each key exactly once */
+    struct dict *d = dict_new(&plain_type);
+    for (size_t i = 0; i < 1000; i++)
+        dict_add(d, k, key_of(k, i), NULL)->v.i = (int64_t)i;
+    while (dict_rehash_us(d, 1000))
+        ;
+    struct scan_state s = {.seen = calloc(1000, 1), .limit = 1000};
+    unsigned long long cur = 0;
+    do
+        cur = dict_scan(d, cur, scan_mark, &s);
+    while (cur != 0);
+    CHECK_EQ_INT(s.calls, 1000);
+    free(s.seen);
+    struct dict *empty = dict_new(&plain_type);
+    CHECK(dict_scan(empty, 0, scan_mark, &s) == 0);
+    dict_free(empty);
+    dict_free(d);
+}
+
+static void test_dict_random_and_sample(void)
+{
+    struct dict *d = dict_new(&plain_type);
+    struct dict_entry *out[64];
+    CHECK(dict_random(d) == NULL);
+    CHECK(dict_sample(d, out, 10) == 0);
+    char k[32];
+    for (size_t i = 0; i < 10; i++)
+        dict_add(d, k, key_of(k, i), NULL)->v.i = (int64_t)i;
+    int hits[10] = {0};
+    for (int i = 0; i < 10000; i++)
+        hits[dict_random(d)->v.i]++;
+    bool all = true;
+    for (int i = 0; i < 10; i++)
+        all &= hits[i] > 300;
+    CHECK(all);
+
+    /* asking for more than exist returns each once */
+    size_t got = dict_sample(d, out, 64);
+    CHECK_EQ_INT(got, 10);
+    int seen[10] = {0};
+    bool dup = false;
+    for (size_t i = 0; i < got; i++)
+        dup |= seen[out[i]->v.i]++ > 0;
+    CHECK(!dup);
+
+    /* a large table mid-rehash: no duplicates within one call */
+    for (size_t i = 10; i < 100000; i++)
+        dict_add(d, k, key_of(k, i), NULL)->v.i = (int64_t)i;
+    for (size_t i = 100000; !dict_is_rehashing(d); i++)
+        dict_add(d, k, key_of(k, i), NULL)->v.i = (int64_t)i;
+    bool nodup = true;
+    for (int round = 0; round < 200; round++) {
+        got = dict_sample(d, out, 20);
+        nodup &= got > 0 && got <= 20;
+        for (size_t a = 0; a < got; a++)
+            for (size_t b = a + 1; b < got; b++)
+                nodup &= out[a] != out[b];
+    }
+    CHECK(nodup);
+    dict_free(d);
+}
+
+static void test_dict_forced_growth_while_resize_disallowed(void)
+{
+    struct dict *d = dict_new(&plain_type);
+    char k[32];
+    dict_resize_allowed = false;
+    /* a fork child shares the pages: 4 buckets hold up to 24 keys (load 6 forces a grow) */
+    for (size_t i = 0; i < 24; i++)
+        dict_add(d, k, key_of(k, i), NULL);
+    CHECK_EQ_INT(dict_buckets(d), 4);
+    dict_add(d, k, key_of(k, 24), NULL);
+    CHECK_EQ_INT(dict_buckets(d), 4 + 32);
+    dict_resize_allowed = true;
+    dict_free(d);
+
+    d = dict_new(&plain_type);
+    for (size_t i = 0; i < 4; i++)
+        dict_add(d, k, key_of(k, i), NULL);
+    CHECK_EQ_INT(dict_buckets(d), 4);
+    dict_add(d, k, key_of(k, 4), NULL); /* load 1 reached: grow */
+    CHECK_EQ_INT(dict_buckets(d), 4 + 8);
+    dict_free(d);
+}
+
+/* ---- keyspace --------------------------------------------------------------------------- */
+
+struct hook_log {
+    char events[64][40];
+    int n;
+    int modified, expired, ready;
+};
+
+static void log_event(struct hook_log *l, const char *what, const char *key, size_t klen)
+{
+    if (l->n < 64)
+        snprintf(l->events[l->n++], 40, "%s:%.*s", what, (int)klen, key);
+}
+static void on_modified(struct db *db, const char *key, size_t klen, void *ud)
+{
+    struct hook_log *l = ud;
+    l->modified++;
+    log_event(l, "mod", key, klen);
+}
+static void on_expired(struct db *db, const char *key, size_t klen, void *ud)
+{
+    struct hook_log *l = ud;
+    l->expired++;
+    log_event(l, "exp", key, klen);
+}
+static void on_ready(struct db *db, const char *key, size_t klen, void *ud)
+{
+    struct hook_log *l = ud;
+    l->ready++;
+    log_event(l, "ready", key, klen);
+}
+
+static void ks_setup(struct keyspace *ks, struct hook_log *log)
+{
+    keyspace_init(ks, 16);
+    memset(log, 0, sizeof(*log));
+    ks->hooks.key_modified = on_modified;
+    ks->hooks.key_expired = on_expired;
+    ks->hooks.key_ready = on_ready;
+    ks->hooks.ud = log;
+    ks->now_ms = 1000000;
+}
+
+static void set_str(struct db *db, const char *key, const char *val)
+{
+    struct obj *o = str_new_encoded(val, strlen(val), true);
+    db_set(db, key, strlen(key), o, 0);
+    obj_release(o);
+}
+
+static bool val_is(struct db *db, const char *key, const char *want)
+{
+    struct obj *o = db_lookup(db, key, strlen(key), DB_LOOKUP_NOSTATS);
+    return o != NULL && bytes_are(o, want, strlen(want));
+}
+
+static void test_db_set_lookup_stats_hooks(void)
+{
+    struct keyspace ks;
+    struct hook_log log;
+    ks_setup(&ks, &log);
+    struct db *db = &ks.dbs[0];
+
+    set_str(db, "a", "1");
+    CHECK_EQ_INT(log.modified, 1);
+    CHECK_EQ_STR(log.events[0], "mod:a");
+    CHECK(db_lookup(db, "a", 1, DB_LOOKUP_READ) != NULL);
+    CHECK(db_lookup(db, "nope", 4, DB_LOOKUP_READ) == NULL);
+    CHECK(db_lookup(db, "a", 1, DB_LOOKUP_WRITE) != NULL);
+    CHECK(db_lookup(db, "nope", 4, DB_LOOKUP_WRITE) == NULL);
+    CHECK(db_lookup(db, "nope", 4, DB_LOOKUP_NOSTATS) == NULL);
+    CHECK_EQ_INT(ks.stat_hits, 1);
+    CHECK_EQ_INT(ks.stat_misses, 1);
+
+    struct obj *out = (struct obj *)1;
+    CHECK(db_lookup_typed(db, "a", 1, OBJ_LIST, 0, &out) == ST_WRONGTYPE && out == NULL);
+    CHECK(db_lookup_typed(db, "a", 1, OBJ_STRING, 0, &out) == ST_OK && out != NULL);
+    CHECK(db_lookup_typed(db, "x", 1, OBJ_STRING, 0, &out) == ST_OK && out == NULL);
+
+    /* LRU touched unless NOTOUCH */
+    obj_lru_clock = 10;
+    struct obj *v = str_new("hello", 5);
+    db_set(db, "s", 1, v, 0);
+    obj_lru_clock = 50;
+    db_lookup(db, "s", 1, DB_LOOKUP_NOTOUCH);
+    CHECK_EQ_INT(obj_idle_seconds(v), 40);
+    db_lookup(db, "s", 1, DB_LOOKUP_READ);
+    CHECK_EQ_INT(obj_idle_seconds(v), 0);
+    obj_lru_clock = 0;
+
+    /* db_set retains; replacing releases the old value */
+    CHECK_EQ_INT(v->refcount, 2);
+    struct obj *w = str_new("world", 5);
+    obj_retain(v);
+    db_set(db, "s", 1, w, 0);
+    CHECK_EQ_INT(v->refcount, 2);
+    obj_release(v);
+    obj_release(v);
+    CHECK_EQ_INT(w->refcount, 2);
+    obj_release(w);
+    db_set(db, "s", 1, db_lookup(db, "s", 1, DB_LOOKUP_WRITE), 0); /* same value again */
+    CHECK(val_is(db, "s", "world"));
+
+    /* add only when absent */
+    struct obj *x = str_new("x", 1);
+    CHECK(!db_add(db, "s", 1, x));
+    CHECK_EQ_INT(x->refcount, 1);
+    CHECK(db_add(db, "t", 1, x));
+    CHECK_EQ_INT(x->refcount, 2);
+    obj_release(x);
+
+    /* a list value fires key_ready (a fake list header: only its type is looked at) */
+    struct obj *fake_list = str_new("l", 1);
+    fake_list->type = OBJ_LIST;
+    int ready_before = log.ready;
+    db_set(db, "l", 1, fake_list, 0);
+    CHECK_EQ_INT(log.ready, ready_before + 1);
+    CHECK_EQ_STR(obj_type_name(fake_list), "list");
+    fake_list->type = OBJ_STRING; /* so its release goes through the string path */
+    obj_release(fake_list);
+
+    int mod_before = log.modified;
+    CHECK(db_delete(db, "t", 1));
+    CHECK(!db_delete(db, "t", 1));
+    CHECK_EQ_INT(log.modified, mod_before + 1);
+    CHECK_EQ_INT(db_size(db), 3);
+    keyspace_deinit(&ks);
+}
+
+static void test_db_lazy_expiry(void)
+{
+    struct keyspace ks;
+    struct hook_log log;
+    ks_setup(&ks, &log);
+    struct db *db = &ks.dbs[0];
+    long long t0 = ks.now_ms;
+
+    set_str(db, "k", "v");
+    db_set_expire(db, "k", 1, t0 + 100);
+    CHECK_EQ_INT(db_get_expire(db, "k", 1), t0 + 100);
+    CHECK_EQ_INT(db_get_expire(db, "zz", 2), -1);
+    ks.now_ms = t0 + 100; /* the expire millisecond itself is still alive */
+    CHECK(!db_is_expired(db, "k", 1));
+    CHECK(db_lookup(db, "k", 1, 0) != NULL);
+    ks.now_ms = t0 + 101;
+    CHECK(db_is_expired(db, "k", 1));
+    CHECK_EQ_INT(db_size(db), 1); /* db_is_expired does not delete */
+
+    /* NOEXPIRE: reads as absent, stays stored */
+    CHECK(db_lookup(db, "k", 1, DB_LOOKUP_NOEXPIRE | DB_LOOKUP_NOSTATS) == NULL);
+    CHECK_EQ_INT(db_size(db), 1);
+    CHECK_EQ_INT(ks.stat_expired_keys, 0);
+
+    log.n = 0;
+    log.modified = 0;
+    long long misses = ks.stat_misses;
+    CHECK(db_lookup(db, "k", 1, DB_LOOKUP_READ) == NULL);
+    CHECK_EQ_INT(ks.stat_misses, misses + 1);
+    CHECK_EQ_INT(ks.stat_expired_keys, 1);
+    CHECK_EQ_INT(db_size(db), 0);
+    CHECK_EQ_INT(db_expires_size(db), 0);
+    CHECK_EQ_INT(log.n, 2);
+    CHECK_EQ_STR(log.events[0], "mod:k");
+    CHECK_EQ_STR(log.events[1], "exp:k");
+
+    /* db_set clears the TTL; KEEPTTL keeps it; an expired key lends no TTL to KEEPTTL */
+    set_str(db, "k", "v");
+    db_set_expire(db, "k", 1, ks.now_ms + 50);
+    set_str(db, "k", "v2");
+    CHECK_EQ_INT(db_get_expire(db, "k", 1), -1);
+    db_set_expire(db, "k", 1, ks.now_ms + 50);
+    struct obj *o = str_new("v3", 2);
+    db_set(db, "k", 1, o, DB_SET_KEEPTTL);
+    CHECK_EQ_INT(db_get_expire(db, "k", 1), ks.now_ms + 50);
+    ks.now_ms += 51;
+    db_set(db, "k", 1, o, DB_SET_KEEPTTL);
+    CHECK_EQ_INT(db_get_expire(db, "k", 1), -1);
+    CHECK(val_is(db, "k", "v3"));
+    CHECK_EQ_INT(ks.stat_expired_keys, 2);
+    obj_release(o);
+
+    /* persist, and deleting an expired key reports false */
+    db_set_expire(db, "k", 1, ks.now_ms + 10);
+    CHECK(db_persist(db, "k", 1));
+    CHECK(!db_persist(db, "k", 1));
+    db_set_expire(db, "k", 1, ks.now_ms - 1);
+    CHECK(!db_delete(db, "k", 1));
+    CHECK_EQ_INT(db_size(db), 0);
+
+    /* db_add over an expired key succeeds */
+    set_str(db, "k", "old");
+    db_set_expire(db, "k", 1, ks.now_ms - 1);
+    struct obj *n = str_new("new", 3);
+    CHECK(db_add(db, "k", 1, n));
+    CHECK(val_is(db, "k", "new"));
+    CHECK_EQ_INT(db_get_expire(db, "k", 1), -1);
+    obj_release(n);
+    keyspace_deinit(&ks);
+}
+
+static void test_db_rename_move_copy_swap_flush(void)
+{
+    struct keyspace ks;
+    struct hook_log log;
+    ks_setup(&ks, &log);
+    struct db *db0 = &ks.dbs[0], *db1 = &ks.dbs[1];
+    long long t = ks.now_ms;
+
+    set_str(db0, "a", "A");
+    db_set_expire(db0, "a", 1, t + 500);
+    set_str(db0, "b", "B");
+    CHECK(db_rename(db0, "zz", 2, "q", 1, false) == ST_NOKEY);
+    CHECK(db_rename(db0, "a", 1, "b", 1, true) == ST_EXISTS);
+    CHECK(db_rename(db0, "a", 1, "a", 1, false) == ST_OK);
+    CHECK(db_rename(db0, "a", 1, "a", 1, true) == ST_EXISTS);
+    CHECK_EQ_INT(db_get_expire(db0, "a", 1), t + 500);
+    log.n = 0;
+    CHECK(db_rename(db0, "a", 1, "b", 1, false) == ST_OK); /* overwrites b, moves the TTL */
+    CHECK(db_lookup(db0, "a", 1, DB_LOOKUP_NOSTATS) == NULL);
+    CHECK(val_is(db0, "b", "A"));
+    CHECK_EQ_INT(db_get_expire(db0, "b", 1), t + 500);
+    CHECK_EQ_INT(db_expires_size(db0), 1);
+    CHECK_EQ_INT(log.n, 2);
+    CHECK_EQ_STR(log.events[0], "mod:a");
+    CHECK_EQ_STR(log.events[1], "mod:b");
+    set_str(db0, "c", "C");
+    CHECK(db_rename(db0, "c", 1, "b", 1, false) == ST_OK); /* a TTL-less src clears dst's */
+    CHECK_EQ_INT(db_get_expire(db0, "b", 1), -1);
+    CHECK(db_rename(db0, "b", 1, "n", 1, true) == ST_OK);
+    CHECK(val_is(db0, "n", "C"));
+    CHECK_EQ_INT(ks.stat_hits + ks.stat_misses, 0); /* write lookups count nothing */
+
+    /* MOVE */
+    CHECK(db_move(db0, db0, "n", 1) == ST_SAME_OBJECT);
+    CHECK(db_move(db0, db1, "none", 4) == ST_NOKEY);
+    set_str(db1, "dup", "1");
+    set_str(db0, "dup", "0");
+    CHECK(db_move(db0, db1, "dup", 3) == ST_EXISTS);
+    db_set_expire(db0, "n", 1, t + 900);
+    CHECK(db_move(db0, db1, "n", 1) == ST_OK);
+    CHECK(db_lookup(db0, "n", 1, DB_LOOKUP_NOSTATS) == NULL);
+    CHECK(val_is(db1, "n", "C"));
+    CHECK_EQ_INT(db_get_expire(db1, "n", 1), t + 900);
+    CHECK_EQ_INT(db_expires_size(db0), 0);
+
+    /* COPY: a deep copy, TTL included */
+    CHECK(db_copy(db1, "n", 1, db1, "n", 1, false) == ST_SAME_OBJECT);
+    CHECK(db_copy(db1, "missing", 7, db0, "x", 1, false) == ST_NOKEY);
+    CHECK(db_copy(db1, "n", 1, db0, "dup", 3, false) == ST_EXISTS);
+    CHECK(db_copy(db1, "n", 1, db0, "dup", 3, true) == ST_OK);
+    struct obj *src = db_lookup(db1, "n", 1, DB_LOOKUP_NOSTATS);
+    struct obj *dst = db_lookup(db0, "dup", 3, DB_LOOKUP_NOSTATS);
+    CHECK(src != dst && val_is(db0, "dup", "C"));
+    CHECK_EQ_INT(db_get_expire(db0, "dup", 3), t + 900);
+    CHECK(db_copy(db1, "n", 1, db1, "n2", 2, false) == ST_OK);
+    CHECK(val_is(db1, "n2", "C"));
+
+    /* SWAPDB */
+    size_t s0 = db_size(db0), s1 = db_size(db1);
+    keyspace_swap(&ks, 0, 1);
+    CHECK_EQ_INT(db_size(db0), s1);
+    CHECK_EQ_INT(db_size(db1), s0);
+    CHECK(val_is(db0, "n2", "C") && db0->id == 0 && db0->ks == &ks);
+
+    /* FLUSHDB */
+    int mod_before = log.modified;
+    CHECK_EQ_INT(db_flush(db0), s1);
+    CHECK_EQ_INT(db_size(db0), 0);
+    CHECK_EQ_INT(db_expires_size(db0), 0);
+    CHECK_EQ_INT(log.modified, mod_before);
+    set_str(db0, "after", "flush");
+    CHECK(val_is(db0, "after", "flush"));
+    keyspace_deinit(&ks);
+}
+
+static void test_db_random_key(void)
+{
+    struct keyspace ks;
+    struct hook_log log;
+    ks_setup(&ks, &log);
+    struct db *db = &ks.dbs[0];
+    CHECK(db_random_key(db) == NULL);
+    char k[32];
+    for (size_t i = 0; i < 50; i++) {
+        key_of(k, i);
+        set_str(db, k, "v");
+        db_set_expire(db, k, strlen(k), ks.now_ms - 1);
+    }
+    CHECK(db_random_key(db) == NULL); /* all expired: bounded, returns nothing */
+    set_str(db, "live", "v");
+    struct dict_entry *e = db_random_key(db);
+    CHECK(e != NULL && e->klen == 4 && memcmp(e->key, "live", 4) == 0);
+    CHECK_EQ_INT(db_size(db), 1);
+    keyspace_deinit(&ks);
+}
+
+static void test_db_active_expire(void)
+{
+    struct keyspace ks;
+    struct hook_log log;
+    ks_setup(&ks, &log);
+    struct db *db = &ks.dbs[3];
+    char k[32];
+    const size_t n = 1000000;
+    long long t0 = ks.now_ms;
+    for (size_t i = 0; i < n; i++) {
+        size_t kl = key_of(k, i);
+        struct obj *v = str_new_int((long long)i, true);
+        db_set(db, k, kl, v, 0);
+        obj_release(v);
+        db_set_expire(db, k, kl, t0 + 1000);
+    }
+    /* a few long-lived keys that must survive, and some persistent ones */
+    for (size_t i = n; i < n + 1000; i++) {
+        size_t kl = key_of(k, i);
+        set_str(db, k, "keep");
+        if (i % 2)
+            db_set_expire(db, k, kl, t0 + 3600000);
+    }
+    /* nothing has expired yet: one call samples, expires nothing, estimates the TTL */
+    CHECK_EQ_INT(keyspace_active_expire(&ks, 25000), 0);
+    CHECK(db->avg_ttl > 0);
+    log.modified = log.expired = 0;
+
+    ks.now_ms = t0 + 2000;
+    uint64_t start = mono_us();
+    int calls = 0;
+    size_t expired = 0;
+    /* a 10 Hz cron with a 25 ms budget: the clock moves 100 ms per call */
+    while (db_expires_size(db) > 500 && calls < 600) {
+        expired += keyspace_active_expire(&ks, 25000);
+        ks.now_ms += 100;
+        calls++;
+    }
+    double secs = (double)(mono_us() - start) / 1e6;
+    printf("     active expiry: 1M keys reclaimed in %d cron calls (%.1f s of cron time at "
+           "10 Hz, %.2f s CPU)\n", calls, calls / 10.0, secs);
+    CHECK_EQ_INT(expired, n);
+    CHECK(calls <= 300); /* seconds of cron time, even under ASan */
+    CHECK_EQ_INT(db_size(db), 1000);
+    CHECK_EQ_INT(db_expires_size(db), 500);
+    CHECK_EQ_INT(ks.stat_expired_keys, (long long)n);
+    CHECK_EQ_INT(log.expired, (int)n);
+    CHECK_EQ_INT(log.modified, (int)n);
+    CHECK(ks.stat_expired_stale_perc > 0.0);
+    CHECK(ks.stat_expire_cycle_time_used_us > 0);
+
+    /* the cron shrinks the now sparse tables */
+    keyspace_resize(&ks);
+    keyspace_rehash(&ks, 1000000);
+    CHECK(dict_buckets(db->keys) <= 2048);
+    CHECK(dict_buckets(db->expires) <= 1024);
+
+    /* survivors stay; disabled expiry does nothing */
+    ks.expire_enabled = false;
+    ks.now_ms = t0 + 3600000 + 1;
+    CHECK_EQ_INT(keyspace_active_expire(&ks, 25000), 0);
+    ks.expire_enabled = true;
+    CHECK_EQ_INT(keyspace_active_expire(&ks, 25000), 500);
+    CHECK_EQ_INT(db_size(db), 500);
+    CHECK_EQ_INT(db->avg_ttl, 0);
+    keyspace_deinit(&ks);
+}
+
+/* ---- timing ----------------------------------------------------------------------------- */
+
+/* Not an assertion: prints the worst single-insert latency so a stall (a resize done in
+ * one go, say) shows up. Wall-clock, so scheduler preemption and first-touch page faults
+ * on a busy or virtualised machine show up too; the growth points are printed apart. */
+static void test_timing_5m_inserts(void)
+{
+    struct dict *d = dict_new(&plain_type);
+    char k[32];
+    const size_t n = 5000000;
+    uint64_t worst = 0, worst_grow = 0, start = mono_us();
+    size_t worst_at = 0, over_1ms = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t kl = key_of(k, i);
+        bool grows = !dict_is_rehashing(d) && dict_size(d) == d->size[0];
+        uint64_t t = mono_us();
+        dict_add(d, k, kl, NULL)->v.i = (int64_t)i;
+        uint64_t dt = mono_us() - t;
+        over_1ms += dt > 1000;
+        if (grows && dt > worst_grow)
+            worst_grow = dt;
+        if (dt > worst) {
+            worst = dt;
+            worst_at = i;
+        }
+    }
+    double total = (double)(mono_us() - start) / 1e6;
+    printf("     5M inserts: %.2f s total, worst single insert %" PRIu64 " us (at #%zu), "
+           "%zu over 1 ms, worst insert that starts a grow %" PRIu64 " us\n",
+           total, worst, worst_at, over_1ms, worst_grow);
+    CHECK_EQ_INT(dict_size(d), n);
+    dict_free(d);
+}
+
+int main(int argc, char **argv)
+{
+    bool timing = !(argc > 1 && strcmp(argv[1], "--no-timing") == 0);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    obj_init_shared();
+    rand_seed(12345);
+    RUN(test_string_encoding_rules);
+    RUN(test_string_bytes_and_numbers);
+    RUN(test_shared_integers);
+    RUN(test_string_unshare_append_setrange);
+    RUN(test_obj_names_lru_memory_dup);
+    RUN(test_dict_add_find_delete_across_resizes);
+    RUN(test_dict_free_val_and_empty);
+    RUN(test_dict_iterators);
+    RUN(test_dict_scan_guarantee);
+    RUN(test_dict_random_and_sample);
+    RUN(test_dict_forced_growth_while_resize_disallowed);
+    RUN(test_db_set_lookup_stats_hooks);
+    RUN(test_db_lazy_expiry);
+    RUN(test_db_rename_move_copy_swap_flush);
+    RUN(test_db_random_key);
+    RUN(test_db_active_expire);
+    if (timing)
+        RUN(test_timing_5m_inserts);
+    return check_done("test_storage");
+}
