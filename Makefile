@@ -80,7 +80,7 @@ FB := build/fuzz
 FUZZ_CFLAGS := $(BASE_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined
 $(FB)/fuzz_resp_parse: tests/fuzz/fuzz_resp_parse.c $(PROTO_SRC) $(UTILS_SRC)
 	@mkdir -p $(FB)
-	clang $(FUZZ_CFLAGS) -o $@ $^ -lm
+	clang $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lm
 
 test-fuzz: $(FB)/fuzz_resp_parse
 	@$(FB)/fuzz_resp_parse -runs=0 tests/fuzz/corpus 2>&1 | tail -n 1

@@ -75,8 +75,10 @@ void resp_parser_reset(struct resp_parser *p);
  * on RESP_INCOMPLETE it must call again with the same start and more bytes).
  * On RESP_OK: *used bytes were consumed and req->argv are slices into buf. An empty request
  * (an empty inline line, "*0\r\n", "*-1\r\n") yields RESP_OK with argc 0: skip it.
- * Never reads past len. Amortised O(len): bytes are scanned once across calls. */
-enum resp_status resp_parse(struct resp_parser *p, const char *buf, size_t len,
+ * Never reads past len. Amortised O(len): bytes are scanned once across calls.
+ * buf must be writable: quoted inline arguments are unescaped in place, inside the bytes of
+ * the request being returned (an unquoted request is never written to). */
+enum resp_status resp_parse(struct resp_parser *p, char *buf, size_t len,
                             struct resp_req *req, size_t *used);
 
 /* Text of a protocol error without the "ERR Protocol error: " prefix, NUL-terminated, in
