@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# tests/clients/run.sh: kvd driven by the real redis-cli (Debian's redis-tools).
+#
+# Owns the end-to-end client checks: PING, --pipe mass insert, --scan,
+# --stat, --bigkeys, --no-raw formatting and RESP3 (-3). Knows nothing of
+# kvd's internals; the server under test is $KVD_BIN (default ./kvd), started
+# on a free port in a temp dir and stopped by PID on exit. Every wait is
+# bounded with `timeout`. Start reading at the "checks" section.
+# Prints "clients: N checks passed"; exits 1 on any failure.
+#
+# SPDX-License-Identifier: BSD-3-Clause
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+BIN=${KVD_BIN:-$REPO/kvd}
+CLI=${REDIS_CLI:-redis-cli}
+KEYS_N=100000
+
+[ -x "$BIN" ] || { echo "clients: server binary '$BIN' not found (set KVD_BIN)" >&2; exit 1; }
+command -v "$CLI" >/dev/null || { echo "clients: $CLI not installed (apt-get install redis-tools)" >&2; exit 1; }
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/kvd-clients.XXXXXX")
+PID=""
+cleanup() {
+    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
+        kill "$PID" 2>/dev/null || true
+        # give it 5 s to exit, then KILL
+        for _ in $(seq 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$PID" 2>/dev/null || true
+    fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# A port in 20000-60000 that nothing listens on (never 6379).
+free_port() {
+    local p
+    for _ in $(seq 100); do
+        p=$(shuf -i 20000-60000 -n 1)
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            echo "$p"
+            return 0
+        fi
+    done
+    echo "clients: no free port found" >&2
+    return 1
+}
+
+PORT=""
+start_server() {
+    for _ in 1 2 3; do
+        PORT=$(free_port)
+        "$BIN" --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no \
+            --daemonize no --dir "$TMP" >"$TMP/server.log" 2>&1 &
+        PID=$!
+        for _ in $(seq 100); do
+            if [ "$(timeout 2 "$CLI" -p "$PORT" ping 2>/dev/null || true)" = PONG ]; then
+                return 0
+            fi
+            kill -0 "$PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill "$PID" 2>/dev/null || true
+        wait "$PID" 2>/dev/null || true
+        # retry only when another process took the port first
+        grep -qi 'address already in use' "$TMP/server.log" || break
+    done
+    echo "clients: server failed to start ($BIN on port $PORT); log:" >&2
+    tail -n 20 "$TMP/server.log" >&2
+    exit 1
+}
+
+PASSED=0
+FAILED=0
+fail() {
+    FAILED=$((FAILED + 1))
+    echo "[err] $1"
+    echo "      expected: $2"
+    echo "      got:      $3"
+}
+ok() {
+    PASSED=$((PASSED + 1))
+    echo "[ok] $1"
+}
+# check NAME EXPECTED GOT: exact comparison
+check() {
+    if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "$(printf %q "$2")" "$(printf %q "$3")"; fi
+}
+# check_grep NAME REGEX TEXT: TEXT has a line matching the extended REGEX
+check_grep() {
+    if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+        ok "$1"
+    else
+        fail "$1" "a line matching /$2/" "$(printf '%s' "$3" | head -c 2000)"
+    fi
+}
+cli() { timeout 20 "$CLI" -p "$PORT" "$@" 2>&1 || echo "(redis-cli exit $?)"; }
+
+start_server
+
+# ---- checks -----------------------------------------------------------------
+
+check "redis-cli ping replies PONG" "PONG" "$(cli ping)"
+
+# --pipe: 100,000 SETs as one RESP stream
+awk -v n="$KEYS_N" 'BEGIN {
+    for (i = 0; i < n; i++) {
+        k = "key:" i; v = "val" i
+        printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(k), k, length(v), v
+    }
+}' >"$TMP/pipe.resp"
+pipe_out=$(timeout 60 "$CLI" -p "$PORT" --pipe <"$TMP/pipe.resp" 2>&1 || echo "(redis-cli exit $?)")
+check_grep "--pipe mass insert reports no errors" "^errors: 0, replies: $KEYS_N\$" "$pipe_out"
+check "DBSIZE after --pipe is $KEYS_N" "$KEYS_N" "$(cli dbsize)"
+check "GET of a piped key" "val12345" "$(cli get key:12345)"
+
+# key:1, key:1x, key:1xx, key:1xxx, key:1xxxx
+scan_count=$(timeout 60 "$CLI" -p "$PORT" --scan --pattern 'key:1*' 2>&1 | wc -l || true)
+check "--scan --pattern 'key:1*' returns 11111 keys" "11111" "$scan_count"
+scan_uniq=$(timeout 60 "$CLI" -p "$PORT" --scan --pattern 'key:9999*' 2>&1 | sort | tr '\n' ' ' || true)
+check "--scan --pattern 'key:9999*' returns the exact keys" \
+    "key:9999 key:99990 key:99991 key:99992 key:99993 key:99994 key:99995 key:99996 key:99997 key:99998 key:99999 " \
+    "$scan_uniq"
+
+# --stat: redis-cli loops until killed; stdbuf keeps its lines from being
+# lost in a block buffer when timeout stops it
+stat_rc=0
+stat_out=$(timeout 3 stdbuf -oL "$CLI" -p "$PORT" --stat -i 1 2>&1) || stat_rc=$?
+check "--stat runs until stopped by timeout (exit 124)" "124" "$stat_rc"
+check_grep "--stat prints its header" "^keys +mem +clients +blocked +requests +connections" "$stat_out"
+check_grep "--stat prints a row with $KEYS_N keys" "^$KEYS_N +[0-9.]+[BKMG]? +[0-9]+ +[0-9]+ +[0-9]+ \(\+[0-9]+\) +[0-9]+" "$stat_out"
+if printf '%s\n' "$stat_out" | grep -Eqi 'error|ERR '; then
+    fail "--stat prints no error" "no error line" "$stat_out"
+else
+    ok "--stat prints no error"
+fi
+
+# --bigkeys: one string clearly bigger than all the piped ones
+cli set key:big "$(head -c 1000 /dev/zero | tr '\0' x)" >/dev/null
+big_out=$(timeout 60 "$CLI" -p "$PORT" --bigkeys 2>&1 || echo "(redis-cli exit $?)")
+check_grep "--bigkeys reports the biggest string" "^Biggest string found '\"key:big\"' has 1000 bytes" "$big_out"
+check_grep "--bigkeys samples every key" "^Sampled $((KEYS_N + 1)) keys in the keyspace" "$big_out"
+check_grep "--bigkeys counts the strings" "^$((KEYS_N + 1)) strings with [0-9]+ bytes" "$big_out"
+
+# --no-raw: the human-readable reply forms
+check "--no-raw GET shows a quoted string" '"val1"' "$(cli --no-raw get key:1)"
+check "--no-raw GET of a missing key shows (nil)" "(nil)" "$(cli --no-raw get nosuchkey)"
+check "--no-raw INCR shows (integer)" "(integer) 1" "$(cli --no-raw incr counter)"
+check "--no-raw MGET shows a numbered array" $'1) "val1"\n2) (nil)\n3) "val2"' \
+    "$(cli --no-raw mget key:1 nosuchkey key:2)"
+check "--no-raw SET shows OK" "OK" "$(cli --no-raw set greeting 'hello world')"
+check "--no-raw GET keeps spaces inside quotes" '"hello world"' "$(cli --no-raw get greeting)"
+check "--no-raw unknown command shows (error)" \
+    "(error) ERR unknown command 'nosuchcmd', with args beginning with: 'a' " \
+    "$(cli --no-raw nosuchcmd a)"
+check "--no-raw wrong arity shows (error)" \
+    "(error) ERR wrong number of arguments for 'get' command" "$(cli --no-raw get)"
+check "--no-raw KEYS with no match shows (empty array)" "(empty array)" "$(cli --no-raw keys 'nomatch*')"
+check "--no-raw TTL of a persistent key" "(integer) -1" "$(cli --no-raw ttl key:1)"
+check "--no-raw EXPIRE then TTL" "(integer) 1" "$(cli --no-raw expire key:1 1000)"
+check "raw output (not a tty) prints bare values" "val2" "$(cli get key:2)"
+
+# RESP3 through redis-cli -3
+hello_out=$(cli -3 --no-raw hello 3)
+check_grep "redis-cli -3 HELLO 3 shows a map" '^1# "server" => "' "$hello_out"
+check_grep "redis-cli -3 HELLO 3 reports proto 3" '^3# "proto" => \(integer\) 3$' "$hello_out"
+check_grep "redis-cli -3 HELLO 3 reports the mode" '"mode" => "standalone"' "$hello_out"
+check "redis-cli -3 GET of a missing key shows (nil)" "(nil)" "$(cli -3 --no-raw get nosuchkey)"
+check "redis-cli -3 ping" "PONG" "$(cli -3 ping)"
+
+check "server is still running after the client checks" "alive" \
+    "$(kill -0 "$PID" 2>/dev/null && echo alive || echo dead)"
+
+if [ "$FAILED" -ne 0 ]; then
+    echo "--- server log tail ---"
+    tail -n 20 "$TMP/server.log" || true
+    echo "clients: $PASSED checks passed, $FAILED failed"
+    exit 1
+fi
+echo "clients: $PASSED checks passed"
