@@ -17,6 +17,18 @@
 #include <jemalloc/jemalloc.h>
 #endif
 
+#if defined(__SANITIZE_ADDRESS__)
+#define KVD_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KVD_ASAN 1
+#endif
+#endif
+#ifdef KVD_ASAN
+/* Declared here: gcc ships the function in libasan but not always its header. */
+size_t __sanitizer_get_current_allocated_bytes(void);
+#endif
+
 static void oom(size_t size)
 {
     fprintf(stderr, "kvd: out of memory allocating %zu bytes\n", size);
@@ -78,6 +90,9 @@ size_t mem_used(void)
     if (mallctl("stats.allocated", &allocated, &sz, NULL, 0) == 0)
         return allocated;
     return 0;
+#elif defined(KVD_ASAN)
+    /* ASan owns malloc: glibc's mallinfo2 would report nothing. */
+    return __sanitizer_get_current_allocated_bytes();
 #else
     struct mallinfo2 mi = mallinfo2();
     return mi.uordblks + mi.hblkhd;
