@@ -348,6 +348,7 @@ static void set_argv(struct conn *c, const struct resp_req *req)
 static void process_input(struct conn *c)
 {
     c->flags |= CONN_IN_COMMAND;
+    dispatch_begin_batch();
     while (buf_used(&c->in) > 0 &&
            !(c->flags & (CONN_CLOSE_ASAP | CONN_CLOSE_AFTER_REPLY | CONN_BLOCKED | CONN_PAUSED))) {
         struct resp_req req;

@@ -16,6 +16,10 @@ enum dispatch_result {
     DISPATCH_HELD, /* CLIENT PAUSE holds it: leave the bytes in the query buffer, retry later */
 };
 
+/* Call before a run of requests (one read's worth): takes the clocks that the following
+ * dispatch_command() calls use as their start time. */
+void dispatch_begin_batch(void);
+
 /* Runs the request in c->argv[0..argc). */
 enum dispatch_result dispatch_command(struct conn *c);
 
