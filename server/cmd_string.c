@@ -536,6 +536,16 @@ static void incr_generic(struct cmd_ctx *ctx, long long incr)
         return;
     }
     v += incr;
+    /* A private int value is updated in place (no allocation, no second lookup), as Redis
+     * does; values that would be shared integers get the shared object instead. */
+    bool shareable = shared_ints_allowed() && v >= 0 && v < OBJ_SHARED_INTEGERS;
+    if (o != NULL && o->enc == OBJ_ENC_INT && o->refcount == 1 && !shareable) {
+        o->u.ival = v;
+        signal_modified(ctx->db, key);
+        server.dirty++;
+        reply_int(ctx->c, v);
+        return;
+    }
     struct obj *n = str_new_int(v, shared_ints_allowed());
     db_set(ctx->db, key->p, key->len, n, DB_SET_KEEPTTL);
     obj_release(n);
