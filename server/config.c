@@ -22,6 +22,7 @@
 #include "server/conn.h"
 #include "server/reply.h"
 #include "server/server.h"
+#include "storage/list.h"
 #include "utils/buf.h"
 #include "utils/glob.h"
 #include "utils/mem.h"
@@ -268,8 +269,9 @@ static const struct cfg cfg_table[] = {
     /* data structure encodings */
     LL("hash-max-listpack-entries", "hash-max-ziplist-entries", 0, 0, LONG_MAX, NULL, "512"),
     LL("hash-max-listpack-value", "hash-max-ziplist-value", 0, 0, LONG_MAX, NULL, "64"),
-    INT("list-max-listpack-size", "list-max-ziplist-size", 0, INT_MIN, INT_MAX, NULL, "-2"),
-    INT("list-compress-depth", NULL, 0, 0, INT_MAX, NULL, "0"),
+    INT("list-max-listpack-size", "list-max-ziplist-size", 0, INT_MIN, INT_MAX,
+        &list_max_listpack_size, "-2"),
+    INT("list-compress-depth", NULL, 0, 0, INT_MAX, &list_compress_depth, "0"),
     LL("set-max-intset-entries", NULL, 0, 0, LONG_MAX, NULL, "512"),
     LL("zset-max-listpack-entries", "zset-max-ziplist-entries", 0, 0, LONG_MAX, NULL, "128"),
     LL("zset-max-listpack-value", "zset-max-ziplist-value", 0, 0, LONG_MAX, NULL, "64"),

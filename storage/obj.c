@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "storage/db.h"
+#include "storage/list.h" /* list: OBJ_LIST cases */
 #include "storage/str.h"
 #include "utils/mem.h"
 
@@ -67,7 +68,9 @@ static void free_payload(struct obj *o)
             mem_free(o->u.ptr);
         /* int keeps the value in the header; embstr's bytes share the header's block */
         return;
-    case OBJ_LIST:
+    case OBJ_LIST: /* list */
+        list_free(o->u.ptr);
+        return;
     case OBJ_SET:
     case OBJ_ZSET:
     case OBJ_HASH:
@@ -110,7 +113,8 @@ struct obj *obj_dup(const struct obj *o)
             return str_new_raw(r->data, r->len);
         }
         }
-    case OBJ_LIST:
+    case OBJ_LIST: /* list */
+        return list_dup(o);
     case OBJ_SET:
     case OBJ_ZSET:
     case OBJ_HASH:
@@ -165,7 +169,8 @@ size_t obj_memory_usage(const struct obj *o, size_t samples)
         if (o->enc == OBJ_ENC_RAW)
             return mem_usable(o) + mem_usable(o->u.ptr);
         return mem_usable(o);
-    case OBJ_LIST:
+    case OBJ_LIST: /* list */
+        return list_memory_usage(o, samples);
     case OBJ_SET:
     case OBJ_ZSET:
     case OBJ_HASH:

@@ -1005,6 +1005,203 @@ static void test_timing_5m_inserts(void)
     dict_free(d);
 }
 
+/* ---- lists --------------------------------------------------------------------------- */
+
+#include "storage/list.h"
+
+/* A plain array of strings that the packed list must always agree with. */
+struct list_model {
+    char **v;
+    size_t n, cap;
+};
+
+static void model_insert(struct list_model *m, size_t at, const char *p, size_t len)
+{
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 16;
+        m->v = mem_realloc(m->v, m->cap * sizeof(*m->v));
+    }
+    memmove(m->v + at + 1, m->v + at, (m->n - at) * sizeof(*m->v));
+    m->v[at] = mem_strndup(p, len);
+    m->n++;
+}
+
+static void model_delete(struct list_model *m, size_t at, size_t k)
+{
+    for (size_t i = at; i < at + k; i++)
+        mem_free(m->v[i]);
+    memmove(m->v + at, m->v + at + k, (m->n - at - k) * sizeof(*m->v));
+    m->n -= k;
+}
+
+/* Elements chosen to hit every packed form: small and large integers, non-canonical
+ * numbers that must stay strings, short, 12-bit and 32-bit-length strings. */
+static size_t list_sample_value(char *buf, size_t cap)
+{
+    static const char *const fixed[] = {"0", "127", "128", "-1", "-2048", "2047", "2048",
+                                        "-32768", "32767", "8388607", "-8388609",
+                                        "2147483648", "-9223372036854775808",
+                                        "9223372036854775807", "9223372036854775808", "007",
+                                        "-0", "+1", " 1", "", "a", "1.5"};
+    size_t nf = sizeof(fixed) / sizeof(fixed[0]);
+    uint64_t r = rand_below(nf + 3);
+    if (r < nf) {
+        size_t len = strlen(fixed[r]);
+        memcpy(buf, fixed[r], len);
+        return len;
+    }
+    size_t len = r == nf ? rand_below(64) : r == nf + 1 ? 64 + rand_below(200) : 4096 + rand_below(400);
+    if (len > cap)
+        len = cap;
+    for (size_t i = 0; i < len; i++)
+        buf[i] = (char)('a' + rand_below(26));
+    return len;
+}
+
+static void check_list_matches(struct obj *l, const struct list_model *m)
+{
+    CHECK_EQ_INT(list_len(l), m->n);
+    struct list_iter it;
+    struct list_entry e;
+    size_t i = 0;
+    bool same = true;
+    if (m->n > 0) {
+        list_iter_init(&it, l, 0, LIST_TAIL);
+        while (list_iter_next(&it, &e)) {
+            if (i >= m->n || e.len != strlen(m->v[i]) || memcmp(e.p, m->v[i], e.len) != 0)
+                same = false;
+            i++;
+        }
+        CHECK_EQ_INT(i, m->n);
+        list_iter_init(&it, l, m->n - 1, LIST_HEAD);
+        while (list_iter_next(&it, &e)) {
+            i--;
+            if (e.len != strlen(m->v[i]) || memcmp(e.p, m->v[i], e.len) != 0)
+                same = false;
+        }
+        CHECK_EQ_INT(i, 0);
+    }
+    CHECK(same);
+}
+
+static void test_list_random_ops_against_model(void)
+{
+    static const int fills[] = {-2, -1, 1, 3, 16, -5};
+    char buf[5000];
+    for (size_t f = 0; f < sizeof(fills) / sizeof(fills[0]); f++) {
+        list_max_listpack_size = fills[f];
+        struct obj *l = list_new();
+        struct list_model m = {0};
+        for (int step = 0; step < 4000; step++) {
+            uint64_t op = rand_below(10);
+            size_t len = list_sample_value(buf, sizeof(buf));
+            if (op <= 2 || m.n == 0) {
+                enum list_where w = rand_below(2) ? LIST_HEAD : LIST_TAIL;
+                list_push(l, w, buf, len);
+                model_insert(&m, w == LIST_HEAD ? 0 : m.n, buf, len);
+            } else if (op == 3) {
+                enum list_where w = rand_below(2) ? LIST_HEAD : LIST_TAIL;
+                struct obj *v = list_pop(l, w);
+                size_t at = w == LIST_HEAD ? 0 : m.n - 1;
+                char tmp[NUM_LL_MAXLEN];
+                size_t vlen;
+                const char *vp = str_bytes(v, tmp, &vlen);
+                CHECK_EQ_MEM(vp, vlen, m.v[at], strlen(m.v[at]));
+                obj_release(v);
+                model_delete(&m, at, 1);
+            } else if (op == 4) {
+                size_t at = rand_below(m.n);
+                CHECK(list_set(l, rand_below(2) ? (long long)at : (long long)at - (long long)m.n, buf, len));
+                mem_free(m.v[at]);
+                m.v[at] = mem_strndup(buf, len);
+            } else if (op == 5) {
+                size_t at = rand_below(m.n);
+                const char *pivot = m.v[at];
+                size_t first = 0;
+                while (strcmp(m.v[first], pivot) != 0)
+                    first++;
+                bool after = rand_below(2);
+                CHECK(list_insert(l, pivot, strlen(pivot), after ? LIST_TAIL : LIST_HEAD, buf, len));
+                model_insert(&m, first + (after ? 1 : 0), buf, len);
+            } else if (op == 6) {
+                const char *needle = m.v[rand_below(m.n)];
+                char nb[5000];
+                size_t nlen = strlen(needle);
+                memcpy(nb, needle, nlen);
+                long long count = (long long)rand_below(5) - 2;
+                size_t want = 0;
+                if (count >= 0) {
+                    for (size_t i = 0; i < m.n && (count == 0 || want < (size_t)count);) {
+                        if (strlen(m.v[i]) == nlen && memcmp(m.v[i], nb, nlen) == 0) {
+                            model_delete(&m, i, 1);
+                            want++;
+                        } else {
+                            i++;
+                        }
+                    }
+                } else {
+                    for (size_t i = m.n; i > 0 && want < (size_t)-count; i--) {
+                        if (strlen(m.v[i - 1]) == nlen && memcmp(m.v[i - 1], nb, nlen) == 0) {
+                            model_delete(&m, i - 1, 1);
+                            want++;
+                        }
+                    }
+                }
+                CHECK_EQ_INT(list_remove(l, nb, nlen, count), want);
+            } else if (op == 7 && rand_below(8) == 0) {
+                size_t start = rand_below(m.n);
+                size_t k = rand_below(m.n - start + 1);
+                list_delete_range(l, start, k);
+                model_delete(&m, start, k);
+            } else {
+                size_t at = rand_below(m.n);
+                struct list_entry e;
+                CHECK(list_index(l, (long long)at, &e));
+                CHECK_EQ_MEM(e.p, e.len, m.v[at], strlen(m.v[at]));
+                CHECK(list_index(l, (long long)at - (long long)m.n, &e));
+                CHECK_EQ_MEM(e.p, e.len, m.v[at], strlen(m.v[at]));
+                CHECK(!list_index(l, (long long)m.n, &e));
+                CHECK(!list_index(l, -(long long)m.n - 1, &e));
+            }
+            if (step % 500 == 0)
+                check_list_matches(l, &m);
+        }
+        check_list_matches(l, &m);
+        struct obj *copy = obj_dup(l);
+        check_list_matches(copy, &m);
+        CHECK(obj_memory_usage(copy, 0) > 0);
+        obj_release(copy);
+        obj_release(l);
+        model_delete(&m, 0, m.n);
+        mem_free(m.v);
+    }
+    list_max_listpack_size = -2;
+}
+
+static void test_list_big_and_encoding(void)
+{
+    struct obj *l = list_new();
+    CHECK_EQ_STR(obj_enc_name(l), "quicklist");
+    CHECK_EQ_STR(obj_type_name(l), "list");
+    char buf[32];
+    for (int i = 0; i < 200000; i++) {
+        int n = snprintf(buf, sizeof(buf), "elem:%06d", i);
+        list_push(l, LIST_TAIL, buf, (size_t)n);
+    }
+    CHECK_EQ_INT(list_len(l), 200000);
+    struct list_entry e;
+    CHECK(list_index(l, 123456, &e));
+    CHECK_EQ_MEM(e.p, e.len, "elem:123456", 11);
+    /* 13 bytes per packed 11-byte element plus node headers and slack: under 14 each. */
+    size_t usage = obj_memory_usage(l, 0);
+    CHECK(usage < 200000 * 14);
+    list_delete_range(l, 10, 199980);
+    CHECK_EQ_INT(list_len(l), 20);
+    CHECK(list_index(l, 10, &e));
+    CHECK_EQ_MEM(e.p, e.len, "elem:199990", 11);
+    obj_release(l);
+}
+
 int main(int argc, char **argv)
 {
     bool timing = !(argc > 1 && strcmp(argv[1], "--no-timing") == 0);
@@ -1027,6 +1224,8 @@ int main(int argc, char **argv)
     RUN(test_db_rename_move_copy_swap_flush);
     RUN(test_db_random_key);
     RUN(test_db_active_expire);
+    RUN(test_list_random_ops_against_model);
+    RUN(test_list_big_and_encoding);
     if (timing)
         RUN(test_timing_5m_inserts);
     return check_done("test_storage");

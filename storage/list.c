@@ -1,0 +1,805 @@
+/* storage/list.c: the list value type.
+ *
+ * Owns the packed node format, the chain of nodes and every list operation. A node is one
+ * allocation: a small header, then entries back to back. An entry is a header byte (which
+ * may carry a small integer or a short length itself), optional length bytes, the payload,
+ * and a "back length" (the size of header + payload, 7 bits per byte, readable from its last
+ * byte backwards) so that a node can be walked from either end. Integer-looking elements
+ * (Redis's strict integer syntax, so the text round-trips exactly) are stored as 1..9-byte
+ * integers. Node allocations stay within the size class the limit names (8 KB by default),
+ * which is what keeps a long list as small as Redis's.
+ * Knows nothing of keys, connections or replies; list-compress-depth is accepted but nodes
+ * are never compressed.
+ * Start at list_push() and entry_pack(); locate() is the shared positional lookup.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include "storage/list.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include "storage/str.h"
+#include "utils/mem.h"
+
+int list_max_listpack_size = -2;
+int list_compress_depth = 0;
+
+struct list_node {
+    struct list_node *prev, *next;
+    uint32_t bytes; /* used bytes of data */
+    uint32_t cap;   /* allocated bytes of data */
+    uint32_t count; /* entries */
+    unsigned char data[];
+};
+
+struct list {
+    struct list_node *head, *tail;
+    size_t count;  /* elements */
+    size_t nnodes;
+};
+
+/* Positive fills are still capped in bytes, as Redis caps them, so one node never grows
+ * past a size the allocator serves from a small class. */
+#define NODE_SAFETY_LIMIT 8192
+#define NODE_MIN_CAP 48
+
+/* ---- entry encoding ------------------------------------------------------------------- */
+
+#define ENC_STR6 0x80  /* 10xxxxxx: string of length xxxxxx */
+#define ENC_STR12 0xC0 /* 1100xxxx yyyyyyyy: string, 12-bit length */
+#define ENC_INT12 0xD0 /* 1101xxxx yyyyyyyy: signed 12-bit integer */
+#define ENC_INT16 0xE0
+#define ENC_INT24 0xE1
+#define ENC_INT32 0xE2
+#define ENC_INT64 0xE3
+#define ENC_STR32 0xE4 /* then a 32-bit length */
+
+/* An element ready to be written: header, payload and back length. */
+struct packed {
+    unsigned char hdr[9];
+    unsigned char back[5];
+    uint8_t hlen, blen;
+    const char *payload;
+    size_t plen;
+    size_t size; /* hlen + plen + blen */
+};
+
+static inline uint8_t backlen_size(size_t l)
+{
+    if (l < 128)
+        return 1;
+    if (l < (1u << 14))
+        return 2;
+    if (l < (1u << 21))
+        return 3;
+    if (l < (1u << 28))
+        return 4;
+    return 5;
+}
+
+/* The last byte holds the low 7 bits; a set top bit says another group precedes it. */
+static void backlen_write(unsigned char *out, size_t l, uint8_t n)
+{
+    for (uint8_t i = 0; i < n; i++)
+        out[n - 1 - i] = (unsigned char)(((l >> (7 * i)) & 0x7F) | (i + 1 < n ? 0x80 : 0));
+}
+
+/* Reads the back length that ends just before end; *n receives its size in bytes. */
+static inline size_t backlen_read(const unsigned char *end, uint8_t *n)
+{
+    size_t v = 0;
+    uint8_t i = 0;
+    unsigned char b;
+    do {
+        b = end[-1 - i];
+        v |= (size_t)(b & 0x7F) << (7 * i);
+        i++;
+    } while (b & 0x80);
+    *n = i;
+    return v;
+}
+
+static void put_le(unsigned char *out, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++)
+        out[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_le(const unsigned char *in, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++)
+        v |= (uint64_t)in[i] << (8 * i);
+    return v;
+}
+
+static void pack_int(struct packed *pk, long long v)
+{
+    pk->payload = NULL;
+    pk->plen = 0;
+    if (v >= 0 && v <= 127) {
+        pk->hdr[0] = (unsigned char)v;
+        pk->hlen = 1;
+    } else if (v >= -2048 && v <= 2047) {
+        unsigned u = (unsigned)v & 0xFFF;
+        pk->hdr[0] = (unsigned char)(ENC_INT12 | (u >> 8));
+        pk->hdr[1] = (unsigned char)(u & 0xFF);
+        pk->hlen = 2;
+    } else if (v >= INT16_MIN && v <= INT16_MAX) {
+        pk->hdr[0] = ENC_INT16;
+        put_le(pk->hdr + 1, (uint64_t)v, 2);
+        pk->hlen = 3;
+    } else if (v >= -8388608 && v <= 8388607) {
+        pk->hdr[0] = ENC_INT24;
+        put_le(pk->hdr + 1, (uint64_t)v, 3);
+        pk->hlen = 4;
+    } else if (v >= INT32_MIN && v <= INT32_MAX) {
+        pk->hdr[0] = ENC_INT32;
+        put_le(pk->hdr + 1, (uint64_t)v, 4);
+        pk->hlen = 5;
+    } else {
+        pk->hdr[0] = ENC_INT64;
+        put_le(pk->hdr + 1, (uint64_t)v, 8);
+        pk->hlen = 9;
+    }
+}
+
+/* Chooses the encoding for an element: integer when the bytes are a canonical integer. */
+static void entry_pack(struct packed *pk, const char *p, size_t len)
+{
+    long long v;
+    if (len > 0 && len < NUM_LL_MAXLEN && num_str2ll(p, len, &v)) {
+        pack_int(pk, v);
+    } else {
+        pk->payload = p;
+        pk->plen = len;
+        if (len < 64) {
+            pk->hdr[0] = (unsigned char)(ENC_STR6 | len);
+            pk->hlen = 1;
+        } else if (len < 4096) {
+            pk->hdr[0] = (unsigned char)(ENC_STR12 | (len >> 8));
+            pk->hdr[1] = (unsigned char)(len & 0xFF);
+            pk->hlen = 2;
+        } else {
+            pk->hdr[0] = ENC_STR32;
+            put_le(pk->hdr + 1, (uint64_t)len, 4);
+            pk->hlen = 5;
+        }
+    }
+    size_t l = pk->hlen + pk->plen;
+    pk->blen = backlen_size(l);
+    backlen_write(pk->back, l, pk->blen);
+    pk->size = l + pk->blen;
+}
+
+static inline void entry_write(unsigned char *out, const struct packed *pk)
+{
+    memcpy(out, pk->hdr, pk->hlen);
+    if (pk->plen > 0)
+        memcpy(out + pk->hlen, pk->payload, pk->plen);
+    memcpy(out + pk->hlen + pk->plen, pk->back, pk->blen);
+}
+
+/* A decoded entry: either bytes inside the node or an integer. */
+struct raw_entry {
+    const unsigned char *p; /* string payload, NULL for integers */
+    size_t len;
+    long long v;
+    size_t size; /* whole entry, back length included */
+};
+
+static size_t entry_decode(const unsigned char *e, struct raw_entry *r)
+{
+    unsigned char b = e[0];
+    size_t l;
+    r->p = NULL;
+    r->len = 0;
+    if (b < 0x80) {
+        r->v = b;
+        l = 1;
+    } else if ((b & 0xC0) == ENC_STR6) {
+        r->p = e + 1;
+        r->len = b & 0x3F;
+        l = 1 + r->len;
+    } else if ((b & 0xF0) == ENC_STR12) {
+        r->p = e + 2;
+        r->len = ((size_t)(b & 0x0F) << 8) | e[1];
+        l = 2 + r->len;
+    } else if ((b & 0xF0) == ENC_INT12) {
+        int u = ((b & 0x0F) << 8) | e[1];
+        r->v = u >= 2048 ? u - 4096 : u;
+        l = 2;
+    } else {
+        int n;
+        switch (b) {
+        case ENC_INT16: n = 2; break;
+        case ENC_INT24: n = 3; break;
+        case ENC_INT32: n = 4; break;
+        case ENC_INT64: n = 8; break;
+        default: n = 0; break;
+        }
+        if (n > 0) {
+            uint64_t u = get_le(e + 1, n);
+            if (n < 8 && (u >> (8 * n - 1)) & 1)
+                u |= ~(uint64_t)0 << (8 * n); /* sign-extend */
+            r->v = (long long)u;
+            l = 1 + (size_t)n;
+        } else {
+            assert(b == ENC_STR32);
+            r->p = e + 5;
+            r->len = (size_t)get_le(e + 1, 4);
+            l = 5 + r->len;
+        }
+    }
+    r->size = l + backlen_size(l);
+    return r->size;
+}
+
+/* Size of the entry that ends at end. */
+static inline size_t entry_size_before(const unsigned char *end)
+{
+    uint8_t n;
+    size_t l = backlen_read(end, &n);
+    return l + n;
+}
+
+static void raw_to_entry(const struct raw_entry *r, struct list_entry *out)
+{
+    if (r->p != NULL) {
+        out->p = (const char *)r->p;
+        out->len = r->len;
+    } else {
+        out->len = num_ll2str(out->buf, r->v);
+        out->p = out->buf;
+    }
+}
+
+/* What LREM, LINSERT and LPOS compare with. Canonical integers are always packed as integers
+ * and everything else as bytes, so an integer needle only matches integer entries. */
+struct needle {
+    const char *p;
+    size_t len;
+    bool is_int;
+    long long v;
+};
+
+static void needle_init(struct needle *n, const char *p, size_t len)
+{
+    n->p = p;
+    n->len = len;
+    n->is_int = len > 0 && len < NUM_LL_MAXLEN && num_str2ll(p, len, &n->v);
+}
+
+static inline bool needle_match(const struct needle *n, const struct raw_entry *r)
+{
+    if (r->p == NULL)
+        return n->is_int && n->v == r->v;
+    return !n->is_int && r->len == n->len && memcmp(r->p, n->p, n->len) == 0;
+}
+
+/* ---- nodes ---------------------------------------------------------------------------- */
+
+static inline struct list *list_of(const struct obj *o)
+{
+    return o->u.ptr;
+}
+
+static size_t node_limit_bytes(void)
+{
+    int f = list_max_listpack_size;
+    if (f >= 0)
+        return NODE_SAFETY_LIMIT;
+    int k = -f > 5 ? 5 : -f;
+    return (size_t)4096 << (k - 1);
+}
+
+/* Whether node n may take another esize bytes (an empty node takes anything). */
+static bool node_allows(const struct list_node *n, size_t esize)
+{
+    if (n->count == 0)
+        return true;
+    size_t total = sizeof(*n) + n->bytes + esize;
+    int f = list_max_listpack_size;
+    if (f < 0)
+        return total <= node_limit_bytes();
+    return total <= NODE_SAFETY_LIMIT && n->count < (uint32_t)f;
+}
+
+static struct list_node *node_alloc(size_t cap)
+{
+    struct list_node *n = mem_alloc(sizeof(*n) + cap);
+    n->cap = (uint32_t)(mem_usable(n) - sizeof(*n));
+    n->prev = n->next = NULL;
+    n->bytes = 0;
+    n->count = 0;
+    return n;
+}
+
+/* Points the neighbours (or the list ends) at n after it moved. */
+static void node_relink(struct list *L, struct list_node *n)
+{
+    if (n->prev != NULL)
+        n->prev->next = n;
+    else
+        L->head = n;
+    if (n->next != NULL)
+        n->next->prev = n;
+    else
+        L->tail = n;
+}
+
+/* Grows n so it holds extra more bytes; returns the node's (possibly new) address.
+ * Doubling up to the node limit keeps reallocations logarithmic per node while a full
+ * node still lands exactly in the limit's size class. */
+static struct list_node *node_reserve(struct list *L, struct list_node *n, size_t extra)
+{
+    size_t want = (size_t)n->bytes + extra;
+    if (want <= n->cap)
+        return n;
+    size_t lim = node_limit_bytes() - sizeof(*n);
+    size_t cap = (size_t)n->cap * 2;
+    if (cap < NODE_MIN_CAP)
+        cap = NODE_MIN_CAP;
+    if (cap > lim)
+        cap = lim;
+    if (cap < want)
+        cap = want;
+    n = mem_realloc(n, sizeof(*n) + cap);
+    n->cap = (uint32_t)(mem_usable(n) - sizeof(*n));
+    node_relink(L, n);
+    return n;
+}
+
+/* Gives back memory a node no longer needs after a large deletion. */
+static struct list_node *node_shrink(struct list *L, struct list_node *n)
+{
+    if (n->cap <= NODE_MIN_CAP * 2 || n->cap / 2 < n->bytes)
+        return n;
+    size_t cap = n->bytes < NODE_MIN_CAP ? NODE_MIN_CAP : n->bytes;
+    n = mem_realloc(n, sizeof(*n) + cap);
+    n->cap = (uint32_t)(mem_usable(n) - sizeof(*n));
+    node_relink(L, n);
+    return n;
+}
+
+/* Links a new empty node after prev (NULL: at the head). */
+static struct list_node *node_insert_after(struct list *L, struct list_node *prev, size_t cap)
+{
+    struct list_node *n = node_alloc(cap);
+    n->prev = prev;
+    n->next = prev != NULL ? prev->next : L->head;
+    node_relink(L, n);
+    L->nnodes++;
+    return n;
+}
+
+static void node_unlink_free(struct list *L, struct list_node *n)
+{
+    if (n->prev != NULL)
+        n->prev->next = n->next;
+    else
+        L->head = n->next;
+    if (n->next != NULL)
+        n->next->prev = n->prev;
+    else
+        L->tail = n->prev;
+    L->nnodes--;
+    mem_free(n);
+}
+
+/* Writes pk at byte offset off of n (which must have room). */
+static void node_put(struct list_node *n, uint32_t off, const struct packed *pk)
+{
+    memmove(n->data + off + pk->size, n->data + off, n->bytes - off);
+    entry_write(n->data + off, pk);
+    n->bytes += (uint32_t)pk->size;
+    n->count++;
+}
+
+/* Removes size bytes holding k entries at off. */
+static void node_cut(struct list_node *n, uint32_t off, size_t size, uint32_t k)
+{
+    memmove(n->data + off, n->data + off + size, n->bytes - off - size);
+    n->bytes -= (uint32_t)size;
+    n->count -= k;
+}
+
+/* Offset of the in-node entry number idx, scanning from the nearer end of the node. */
+static uint32_t node_offset_of(const struct list_node *n, uint32_t idx)
+{
+    uint32_t off;
+    if (idx <= n->count / 2) {
+        off = 0;
+        for (uint32_t i = 0; i < idx; i++) {
+            struct raw_entry r;
+            off += (uint32_t)entry_decode(n->data + off, &r);
+        }
+    } else {
+        off = n->bytes;
+        for (uint32_t i = n->count; i > idx; i--)
+            off -= (uint32_t)entry_size_before(n->data + off);
+    }
+    return off;
+}
+
+/* The node holding element index (0 <= index < count), walking from the nearer end;
+ * *in_node receives its position inside that node. */
+static struct list_node *locate(const struct list *L, size_t index, uint32_t *in_node)
+{
+    struct list_node *n;
+    if (index < L->count / 2) {
+        n = L->head;
+        while (index >= n->count) {
+            index -= n->count;
+            n = n->next;
+        }
+        *in_node = (uint32_t)index;
+    } else {
+        size_t from_tail = L->count - 1 - index;
+        n = L->tail;
+        while (from_tail >= n->count) {
+            from_tail -= n->count;
+            n = n->prev;
+        }
+        *in_node = (uint32_t)(n->count - 1 - from_tail);
+    }
+    return n;
+}
+
+/* Inserts pk at byte offset off of n, which is in-node position idx. A full node is split
+ * at the insertion point (or the neighbour takes the element when it is at an edge). */
+static void insert_at(struct list *L, struct list_node *n, uint32_t off, uint32_t idx,
+                      const struct packed *pk)
+{
+    L->count++;
+    if (node_allows(n, pk->size)) {
+        n = node_reserve(L, n, pk->size);
+        node_put(n, off, pk);
+        return;
+    }
+    if (off == 0 && n->prev != NULL && node_allows(n->prev, pk->size)) {
+        struct list_node *p = node_reserve(L, n->prev, pk->size);
+        node_put(p, p->bytes, pk);
+        return;
+    }
+    if (off == n->bytes && n->next != NULL && node_allows(n->next, pk->size)) {
+        struct list_node *x = node_reserve(L, n->next, pk->size);
+        node_put(x, 0, pk);
+        return;
+    }
+    if (off == 0 || off == n->bytes) {
+        struct list_node *m = node_insert_after(L, off == 0 ? n->prev : n, pk->size);
+        node_put(m, 0, pk);
+        return;
+    }
+    /* Split: the tail part of n moves to a new node, then the element joins one side. */
+    size_t tail_bytes = n->bytes - off;
+    struct list_node *m = node_insert_after(L, n, tail_bytes);
+    memcpy(m->data, n->data + off, tail_bytes);
+    m->bytes = (uint32_t)tail_bytes;
+    m->count = n->count - idx;
+    n->bytes = off;
+    n->count = idx;
+    if (node_allows(n, pk->size)) {
+        n = node_reserve(L, n, pk->size);
+        node_put(n, n->bytes, pk);
+    } else if (node_allows(m, pk->size)) {
+        m = node_reserve(L, m, pk->size);
+        node_put(m, 0, pk);
+    } else {
+        struct list_node *k = node_insert_after(L, n, pk->size);
+        node_put(k, 0, pk);
+    }
+    node_shrink(L, n);
+}
+
+/* Deletes the entry of size bytes at off in n; frees n when it empties. */
+static void delete_at(struct list *L, struct list_node *n, uint32_t off, size_t size)
+{
+    L->count--;
+    if (n->count == 1) {
+        node_unlink_free(L, n);
+        return;
+    }
+    node_cut(n, off, size, 1);
+}
+
+/* ---- API ------------------------------------------------------------------------------ */
+
+struct obj *list_new(void)
+{
+    struct list *L = mem_calloc(1, sizeof(*L));
+    return obj_new(OBJ_LIST, OBJ_ENC_QUICKLIST, L);
+}
+
+size_t list_len(const struct obj *l)
+{
+    return list_of(l)->count;
+}
+
+void list_push(struct obj *l, enum list_where where, const char *p, size_t len)
+{
+    struct list *L = list_of(l);
+    struct packed pk;
+    entry_pack(&pk, p, len);
+    struct list_node *n = where == LIST_HEAD ? L->head : L->tail;
+    if (n == NULL || !node_allows(n, pk.size))
+        n = node_insert_after(L, where == LIST_HEAD ? NULL : L->tail, pk.size);
+    else
+        n = node_reserve(L, n, pk.size);
+    node_put(n, where == LIST_HEAD ? 0 : n->bytes, &pk);
+    L->count++;
+}
+
+struct obj *list_pop(struct obj *l, enum list_where where)
+{
+    struct list *L = list_of(l);
+    if (L->count == 0)
+        return NULL;
+    struct list_node *n = where == LIST_HEAD ? L->head : L->tail;
+    uint32_t off = where == LIST_HEAD ? 0 : n->bytes - (uint32_t)entry_size_before(n->data + n->bytes);
+    struct raw_entry r;
+    entry_decode(n->data + off, &r);
+    struct obj *o = r.p != NULL ? str_new((const char *)r.p, r.len) : str_new_int(r.v, true);
+    delete_at(L, n, off, r.size);
+    return o;
+}
+
+/* index made absolute, or false when out of range. */
+static bool normalize_index(const struct list *L, long long index, size_t *out)
+{
+    if (index < 0)
+        index += (long long)L->count;
+    if (index < 0 || (unsigned long long)index >= L->count)
+        return false;
+    *out = (size_t)index;
+    return true;
+}
+
+bool list_index(struct obj *l, long long index, struct list_entry *out)
+{
+    struct list *L = list_of(l);
+    size_t i;
+    if (!normalize_index(L, index, &i))
+        return false;
+    uint32_t in;
+    struct list_node *n = locate(L, i, &in);
+    struct raw_entry r;
+    entry_decode(n->data + node_offset_of(n, in), &r);
+    raw_to_entry(&r, out);
+    return true;
+}
+
+bool list_set(struct obj *l, long long index, const char *p, size_t len)
+{
+    struct list *L = list_of(l);
+    size_t i;
+    if (!normalize_index(L, index, &i))
+        return false;
+    uint32_t in;
+    struct list_node *n = locate(L, i, &in);
+    uint32_t off = node_offset_of(n, in);
+    struct raw_entry r;
+    entry_decode(n->data + off, &r);
+    struct packed pk;
+    entry_pack(&pk, p, len);
+    size_t after = sizeof(*n) + n->bytes - r.size + pk.size;
+    bool fits = n->count == 1 ||
+                (pk.size <= r.size || after <= (list_max_listpack_size < 0 ? node_limit_bytes()
+                                                                          : NODE_SAFETY_LIMIT));
+    if (fits) {
+        if (pk.size > r.size)
+            n = node_reserve(L, n, pk.size - r.size);
+        memmove(n->data + off + pk.size, n->data + off + r.size, n->bytes - off - r.size);
+        entry_write(n->data + off, &pk);
+        n->bytes = (uint32_t)(n->bytes - r.size + pk.size);
+        return true;
+    }
+    /* The node would overflow: take the old entry out and insert as LINSERT does. */
+    node_cut(n, off, r.size, 1);
+    L->count--;
+    insert_at(L, n, off, in, &pk);
+    return true;
+}
+
+bool list_insert(struct obj *l, const char *pivot, size_t plen, enum list_where where,
+                 const char *val, size_t vlen)
+{
+    struct list *L = list_of(l);
+    struct needle nd;
+    needle_init(&nd, pivot, plen);
+    for (struct list_node *n = L->head; n != NULL; n = n->next) {
+        uint32_t off = 0;
+        for (uint32_t i = 0; i < n->count; i++) {
+            struct raw_entry r;
+            entry_decode(n->data + off, &r);
+            if (needle_match(&nd, &r)) {
+                struct packed pk;
+                entry_pack(&pk, val, vlen);
+                if (where == LIST_TAIL)
+                    insert_at(L, n, off + (uint32_t)r.size, i + 1, &pk);
+                else
+                    insert_at(L, n, off, i, &pk);
+                return true;
+            }
+            off += (uint32_t)r.size;
+        }
+    }
+    return false;
+}
+
+size_t list_remove(struct obj *l, const char *p, size_t len, long long count)
+{
+    struct list *L = list_of(l);
+    struct needle nd;
+    needle_init(&nd, p, len);
+    unsigned long long limit = count == 0 ? 0 : count > 0 ? (unsigned long long)count
+                                                          : 0ULL - (unsigned long long)count;
+    size_t removed = 0;
+    bool from_tail = count < 0;
+    struct list_node *n = from_tail ? L->tail : L->head;
+    while (n != NULL && (limit == 0 || removed < limit)) {
+        struct list_node *after = from_tail ? n->prev : n->next;
+        uint32_t hits = 0;
+        if (!from_tail) {
+            uint32_t off = 0;
+            while (off < n->bytes && (limit == 0 || removed + hits < limit)) {
+                struct raw_entry r;
+                entry_decode(n->data + off, &r);
+                if (needle_match(&nd, &r)) {
+                    node_cut(n, off, r.size, 1);
+                    hits++;
+                } else {
+                    off += (uint32_t)r.size;
+                }
+            }
+        } else {
+            uint32_t end = n->bytes;
+            while (end > 0 && (limit == 0 || removed + hits < limit)) {
+                uint32_t start = end - (uint32_t)entry_size_before(n->data + end);
+                struct raw_entry r;
+                entry_decode(n->data + start, &r);
+                if (needle_match(&nd, &r)) {
+                    node_cut(n, start, r.size, 1);
+                    hits++;
+                }
+                end = start;
+            }
+        }
+        removed += hits;
+        L->count -= hits;
+        if (n->count == 0)
+            node_unlink_free(L, n);
+        else if (hits > 0)
+            node_shrink(L, n);
+        n = after;
+    }
+    return removed;
+}
+
+void list_delete_range(struct obj *l, size_t start, size_t n)
+{
+    struct list *L = list_of(l);
+    if (n == 0)
+        return;
+    assert(start + n <= L->count);
+    uint32_t in;
+    struct list_node *node = locate(L, start, &in);
+    L->count -= n;
+    while (n > 0) {
+        struct list_node *next = node->next;
+        if (in == 0 && n >= node->count) {
+            n -= node->count;
+            node_unlink_free(L, node);
+        } else {
+            uint32_t k = node->count - in;
+            if (k > n)
+                k = (uint32_t)n;
+            uint32_t off = node_offset_of(node, in);
+            uint32_t end = off;
+            for (uint32_t i = 0; i < k; i++) {
+                struct raw_entry r;
+                end += (uint32_t)entry_decode(node->data + end, &r);
+            }
+            node_cut(node, off, end - off, k);
+            n -= k;
+            node_shrink(L, node);
+        }
+        node = next;
+        in = 0;
+    }
+}
+
+void list_iter_init(struct list_iter *it, struct obj *l, size_t start, enum list_where dir)
+{
+    struct list *L = list_of(l);
+    it->dir = dir;
+    if (start >= L->count) {
+        it->node = NULL;
+        it->left = 0;
+        it->off = 0;
+        return;
+    }
+    uint32_t in;
+    it->node = locate(L, start, &in);
+    it->off = node_offset_of(it->node, in);
+    if (dir == LIST_TAIL) {
+        it->left = L->count - start;
+    } else {
+        struct raw_entry r;
+        it->off += (uint32_t)entry_decode(it->node->data + it->off, &r);
+        it->left = start + 1;
+    }
+}
+
+bool list_iter_next(struct list_iter *it, struct list_entry *out)
+{
+    if (it->left == 0)
+        return false;
+    struct raw_entry r;
+    if (it->dir == LIST_TAIL) {
+        if (it->off >= it->node->bytes) {
+            it->node = it->node->next;
+            it->off = 0;
+        }
+        it->off += (uint32_t)entry_decode(it->node->data + it->off, &r);
+    } else {
+        if (it->off == 0) {
+            it->node = it->node->prev;
+            it->off = it->node->bytes;
+        }
+        it->off -= (uint32_t)entry_size_before(it->node->data + it->off);
+        entry_decode(it->node->data + it->off, &r);
+    }
+    it->left--;
+    raw_to_entry(&r, out);
+    return true;
+}
+
+bool list_entry_eq(const struct list_entry *e, const char *p, size_t len)
+{
+    return e->len == len && memcmp(e->p, p, len) == 0;
+}
+
+struct obj *list_dup(const struct obj *l)
+{
+    const struct list *L = list_of(l);
+    struct obj *o = list_new();
+    struct list *D = list_of(o);
+    for (const struct list_node *n = L->head; n != NULL; n = n->next) {
+        struct list_node *m = node_insert_after(D, D->tail, n->bytes);
+        memcpy(m->data, n->data, n->bytes);
+        m->bytes = n->bytes;
+        m->count = n->count;
+    }
+    D->count = L->count;
+    return o;
+}
+
+void list_free(void *ptr)
+{
+    struct list *L = ptr;
+    struct list_node *n = L->head;
+    while (n != NULL) {
+        struct list_node *next = n->next;
+        mem_free(n);
+        n = next;
+    }
+    mem_free(L);
+}
+
+size_t list_memory_usage(const struct obj *l, size_t samples)
+{
+    const struct list *L = list_of(l);
+    size_t total = mem_usable(l) + mem_usable(L);
+    size_t seen = 0, bytes = 0;
+    for (const struct list_node *n = L->head; n != NULL && (samples == 0 || seen < samples);
+         n = n->next) {
+        bytes += mem_usable(n);
+        seen++;
+    }
+    if (seen > 0)
+        total += (size_t)((double)bytes / (double)seen * (double)L->nnodes);
+    return total;
+}
