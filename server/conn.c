@@ -470,6 +470,12 @@ static void advance_output(struct conn *c, size_t n)
         n -= k;
         if (ch->sent < ch->used)
             break;
+        /* Keep the last standard block for the next replies: no allocator round trip per loop
+         * pass for a busy client (conn_cron gives it back once the client is idle). */
+        if (ch->next == NULL && ch->ref == NULL && ch->size == REPLY_CHUNK_SIZE) {
+            ch->used = ch->sent = 0;
+            break;
+        }
         c->out_head = ch->next;
         if (c->out_head == NULL)
             c->out_tail = NULL;
@@ -508,7 +514,6 @@ static bool write_output(struct conn *c)
         advance_output(c, (size_t)n);
     }
     if (c->out_bytes == 0) {
-        reply_free_output(c);
         c->obuf_soft_since_ms = 0;
         if (c->flags & CONN_WRITE_ARMED) {
             event_del(c->ev_write);
@@ -583,6 +588,10 @@ void conn_cron(void)
         } else {
             if (c->out_bytes > 0)
                 conn_check_obuf_limits(c);
+            /* An idle client gives back its kept reply block. */
+            if (c->out_bytes == 0 && c->out_head != NULL &&
+                server.mstime - c->last_interaction_ms > 2000)
+                reply_free_output(c);
             /* Give back a big idle query buffer. */
             if (buf_used(&c->in) == 0 && c->in.cap > 64 * 1024)
                 buf_deinit(&c->in);

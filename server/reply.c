@@ -19,8 +19,7 @@
 #include "storage/str.h"
 #include "utils/mem.h"
 
-/* A block holds at least this much; replies bigger than it get a block of their own size. */
-#define CHUNK_SIZE (16 * 1024)
+#define CHUNK_SIZE REPLY_CHUNK_SIZE
 /* String values at least this long are queued by reference instead of copied. */
 #define REF_MIN_BYTES (16 * 1024)
 

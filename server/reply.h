@@ -17,6 +17,9 @@
 
 struct obj;
 
+/* An output block holds at least this much; replies bigger than it get a block of their own. */
+#define REPLY_CHUNK_SIZE (16 * 1024)
+
 /* Raw protocol bytes. */
 void reply_raw(struct conn *c, const char *p, size_t len);
 /* "+OK". */
