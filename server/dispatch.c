@@ -103,8 +103,8 @@ static uint64_t batch_mono_us;
 
 void dispatch_begin_batch(void)
 {
-    server_update_time();
     batch_mono_us = mono_us();
+    server_update_time_mono(batch_mono_us);
 }
 
 enum dispatch_result dispatch_command(struct conn *c)
@@ -151,7 +151,7 @@ enum dispatch_result dispatch_command(struct conn *c)
     batch_mono_us = mono_us();
     long long dur = (long long)(batch_mono_us - start);
     if (dur >= 1000)
-        server_update_time();
+        server_update_time_mono(batch_mono_us);
     record_stats(c, cmd, dur, server.stat_total_error_replies != errors_before);
     c->flags &= ~CONN_REPLY_SKIP;
     c->cur_cmd = NULL;

@@ -21,11 +21,27 @@
 
 struct server server;
 
+/* Wall clock minus monotonic clock, refreshed once per loop pass: between passes the wall
+ * time is derived from one monotonic read (clock reads are not free in a VM). */
+static long long wall_minus_mono_us;
+
+static void set_mstime(long long ms)
+{
+    server.mstime = ms;
+    server.ks.now_ms = ms;
+    obj_lru_clock = (uint32_t)((ms / 1000) & OBJ_LRU_MAX);
+}
+
 void server_update_time(void)
 {
-    server.mstime = time_ms();
-    server.ks.now_ms = server.mstime;
-    obj_lru_clock = (uint32_t)((server.mstime / 1000) & OBJ_LRU_MAX);
+    long long wall = time_us();
+    wall_minus_mono_us = wall - (long long)mono_us();
+    set_mstime(wall / 1000);
+}
+
+void server_update_time_mono(uint64_t mono)
+{
+    set_mstime(((long long)mono + wall_minus_mono_us) / 1000);
 }
 
 void server_request_stop(void)

@@ -163,8 +163,11 @@ extern struct server server;
 void server_before_sleep(void);
 /* Stops the loop after the current pass; SHUTDOWN and signals use it. */
 void server_request_stop(void);
-/* Updates server.mstime and the keyspace clock. */
+/* Updates server.mstime and the keyspace clock from the wall clock. */
 void server_update_time(void);
+/* The same from a monotonic reading (mono_us()) taken by the caller, using the offset measured
+ * by the last server_update_time(). */
+void server_update_time_mono(uint64_t mono);
 /* The periodic duties (active expiry, rehash, client cron, metrics); main.c's timer calls it
  * server.hz times per second. */
 void server_cron(void);
