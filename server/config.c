@@ -22,7 +22,9 @@
 #include "server/conn.h"
 #include "server/reply.h"
 #include "server/server.h"
+#include "storage/hash.h"
 #include "storage/list.h"
+#include "storage/zset.h"
 #include "utils/buf.h"
 #include "utils/glob.h"
 #include "utils/mem.h"
@@ -267,14 +269,18 @@ static const struct cfg cfg_table[] = {
             NULL),
     SPECIAL("notify-keyspace-events", NULL, 0, "", set_notify, get_notify, NULL),
     /* data structure encodings */
-    LL("hash-max-listpack-entries", "hash-max-ziplist-entries", 0, 0, LONG_MAX, NULL, "512"),
-    LL("hash-max-listpack-value", "hash-max-ziplist-value", 0, 0, LONG_MAX, NULL, "64"),
+    LL("hash-max-listpack-entries", "hash-max-ziplist-entries", 0, 0, LONG_MAX,
+       &hash_max_listpack_entries, "512"),
+    LL("hash-max-listpack-value", "hash-max-ziplist-value", 0, 0, LONG_MAX,
+       &hash_max_listpack_value, "64"),
     INT("list-max-listpack-size", "list-max-ziplist-size", 0, INT_MIN, INT_MAX,
         &list_max_listpack_size, "-2"),
     INT("list-compress-depth", NULL, 0, 0, INT_MAX, &list_compress_depth, "0"),
     LL("set-max-intset-entries", NULL, 0, 0, LONG_MAX, NULL, "512"),
-    LL("zset-max-listpack-entries", "zset-max-ziplist-entries", 0, 0, LONG_MAX, NULL, "128"),
-    LL("zset-max-listpack-value", "zset-max-ziplist-value", 0, 0, LONG_MAX, NULL, "64"),
+    LL("zset-max-listpack-entries", "zset-max-ziplist-entries", 0, 0, LONG_MAX,
+       &zset_max_listpack_entries, "128"),
+    LL("zset-max-listpack-value", "zset-max-ziplist-value", 0, 0, LONG_MAX,
+       &zset_max_listpack_value, "64"),
     MEM("hll-sparse-max-bytes", NULL, 0, 0, LONG_MAX, NULL, "3000"),
     MEM("stream-node-max-bytes", NULL, 0, 0, LONG_MAX, NULL, "4096"),
     LL("stream-node-max-entries", NULL, 0, 0, LLONG_MAX, NULL, "100"),

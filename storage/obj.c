@@ -15,8 +15,10 @@
 #include <stdlib.h>
 
 #include "storage/db.h"
+#include "storage/hash.h" /* hash: OBJ_HASH cases */
 #include "storage/list.h" /* list: OBJ_LIST cases */
 #include "storage/str.h"
+#include "storage/zset.h" /* zset: OBJ_ZSET cases */
 #include "utils/mem.h"
 
 uint32_t obj_lru_clock;
@@ -71,9 +73,13 @@ static void free_payload(struct obj *o)
     case OBJ_LIST: /* list */
         list_free(o->u.ptr);
         return;
+    case OBJ_ZSET: /* zset */
+        zset_free(o->u.ptr, o->enc);
+        return;
+    case OBJ_HASH: /* hash */
+        hash_free(o->u.ptr, o->enc);
+        return;
     case OBJ_SET:
-    case OBJ_ZSET:
-    case OBJ_HASH:
         break;
     }
     /* A type without a free routine would leak silently; stop loudly instead. */
@@ -115,9 +121,11 @@ struct obj *obj_dup(const struct obj *o)
         }
     case OBJ_LIST: /* list */
         return list_dup(o);
+    case OBJ_ZSET: /* zset */
+        return zset_dup(o);
+    case OBJ_HASH: /* hash */
+        return hash_dup(o);
     case OBJ_SET:
-    case OBJ_ZSET:
-    case OBJ_HASH:
         break;
     }
     fprintf(stderr, "kvd: obj_dup: no copy routine for type %u\n", (unsigned)o->type);
@@ -171,9 +179,11 @@ size_t obj_memory_usage(const struct obj *o, size_t samples)
         return mem_usable(o);
     case OBJ_LIST: /* list */
         return list_memory_usage(o, samples);
+    case OBJ_ZSET: /* zset */
+        return zset_memory_usage(o, samples);
+    case OBJ_HASH: /* hash */
+        return hash_memory_usage(o, samples);
     case OBJ_SET:
-    case OBJ_ZSET:
-    case OBJ_HASH:
         break;
     }
     return sizeof(*o);

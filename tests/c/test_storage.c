@@ -17,6 +17,7 @@
 
 #include "storage/db.h"
 #include "storage/dict.h"
+#include "storage/listpack.h"
 #include "storage/obj.h"
 #include "storage/str.h"
 #include "utils/mem.h"
@@ -1202,6 +1203,346 @@ static void test_list_big_and_encoding(void)
     obj_release(l);
 }
 
+/* ---- listpack ----------------------------------------------------------------------------- */
+
+/* Texts chosen to hit every entry form: small and 13-bit ints, 16/24/32/64-bit ints, strings
+ * of 0, 63, 64, 4095, 4096 bytes, and integer-looking strings that must stay strings. */
+static size_t lp_sample_value(char *buf, size_t cap, unsigned r)
+{
+    static const long long ints[] = {0, 1, 127, 128, -1, 4095, -4096, 4096, 32767, -32768,
+                                     8388607, -8388608, 2147483647, -2147483648LL,
+                                     9223372036854775807LL, (-9223372036854775807LL - 1)};
+    static const size_t lens[] = {0, 1, 63, 64, 200, 4095, 4096, 5000};
+    switch (r % 4) {
+    case 0:
+        return (size_t)snprintf(buf, cap, "%lld", ints[(r / 4) % 16]);
+    case 1: {
+        static const char *odd[] = {"007", "-0", "+1", " 1", "1 ", "99999999999999999999",
+                                    "-", "1.5"};
+        const char *s = odd[(r / 4) % 8];
+        return (size_t)snprintf(buf, cap, "%s", s);
+    }
+    default: {
+        size_t n = lens[(r / 4) % 8];
+        for (size_t i = 0; i < n; i++)
+            buf[i] = (char)('a' + (i + r) % 26);
+        return n;
+    }
+    }
+}
+
+struct lp_model {
+    size_t n;
+    char *v[600];
+    size_t len[600];
+};
+
+static void lp_check_model(unsigned char *lp, const struct lp_model *m)
+{
+    CHECK_EQ_INT(listpack_count(lp), m->n);
+    unsigned char *p = listpack_first(lp);
+    char ib[LISTPACK_INTBUF];
+    size_t len;
+    for (size_t i = 0; i < m->n; i++) {
+        CHECK(p != NULL);
+        if (p == NULL)
+            return;
+        const char *s = listpack_get_str(p, ib, &len);
+        CHECK_EQ_MEM(s, len, m->v[i], m->len[i]);
+        CHECK(listpack_eq(p, m->v[i], m->len[i]));
+        p = listpack_next(lp, p);
+    }
+    CHECK(p == NULL);
+    /* backwards, and seek from both ends */
+    p = listpack_last(lp);
+    for (size_t i = m->n; i-- > 0;) {
+        CHECK(p != NULL);
+        if (p == NULL)
+            return;
+        CHECK(listpack_eq(p, m->v[i], m->len[i]));
+        CHECK(listpack_seek(lp, (long long)i) == p);
+        CHECK(listpack_seek(lp, (long long)i - (long long)m->n) == p);
+        p = listpack_prev(lp, p);
+    }
+    CHECK(p == NULL);
+    CHECK(listpack_seek(lp, (long long)m->n) == NULL);
+    CHECK(listpack_seek(lp, -(long long)m->n - 1) == NULL);
+}
+
+static void test_listpack_random_ops_against_model(void)
+{
+    static char buf[6000];
+    struct lp_model m = {0};
+    unsigned char *lp = listpack_new();
+    CHECK(listpack_first(lp) == NULL && listpack_last(lp) == NULL);
+    CHECK_EQ_INT(listpack_bytes(lp), 9);
+    for (unsigned step = 0; step < 3000; step++) {
+        unsigned r = (unsigned)rand_u64();
+        size_t len = lp_sample_value(buf, sizeof(buf), r >> 4);
+        unsigned op = r % 8;
+        if (m.n >= 590 || (op >= 6 && m.n > 0)) {
+            /* delete 1..3 at a random index */
+            size_t at = (r >> 8) % m.n, k = 1 + (r >> 20) % 3;
+            unsigned char *next;
+            lp = listpack_delete(lp, listpack_seek(lp, (long long)at), k, &next);
+            if (k > m.n - at)
+                k = m.n - at;
+            for (size_t i = at; i < at + k; i++)
+                mem_free(m.v[i]);
+            memmove(&m.v[at], &m.v[at + k], (m.n - at - k) * sizeof(m.v[0]));
+            memmove(&m.len[at], &m.len[at + k], (m.n - at - k) * sizeof(m.len[0]));
+            m.n -= k;
+            CHECK(at == m.n ? next == NULL : next == listpack_seek(lp, (long long)at));
+        } else if (op == 5 && m.n > 0) {
+            size_t at = (r >> 8) % m.n;
+            unsigned char *p = listpack_seek(lp, (long long)at);
+            lp = listpack_replace(lp, &p, buf, len);
+            CHECK(p == listpack_seek(lp, (long long)at));
+            mem_free(m.v[at]);
+            m.v[at] = mem_strndup(buf, len);
+            m.len[at] = len;
+        } else {
+            size_t at = op < 2 ? m.n : (r >> 8) % (m.n + 1);
+            if (op == 0)
+                lp = listpack_append(lp, buf, len);
+            else
+                lp = listpack_insert_at(lp, at, buf, len);
+            memmove(&m.v[at + 1], &m.v[at], (m.n - at) * sizeof(m.v[0]));
+            memmove(&m.len[at + 1], &m.len[at], (m.n - at) * sizeof(m.len[0]));
+            m.v[at] = mem_strndup(buf, len);
+            m.len[at] = len;
+            m.n++;
+        }
+        if (step % 97 == 0)
+            lp_check_model(lp, &m);
+    }
+    lp_check_model(lp, &m);
+    unsigned char *copy = listpack_dup(lp);
+    lp_check_model(copy, &m);
+    listpack_free(copy);
+    for (size_t i = 0; i < m.n; i++)
+        mem_free(m.v[i]);
+    listpack_free(lp);
+}
+
+static void test_listpack_encodings_find_insert(void)
+{
+    unsigned char *lp = listpack_new();
+    long long v;
+    /* integer-looking text is stored compactly: 1 byte + 1 backlen for 0..127 */
+    lp = listpack_append(lp, "5", 1);
+    CHECK_EQ_INT(listpack_bytes(lp), 11);
+    CHECK(listpack_get_int(listpack_first(lp), &v) && v == 5);
+    lp = listpack_append(lp, "007", 3); /* not strict: a string */
+    CHECK(!listpack_get_int(listpack_last(lp), NULL));
+    CHECK(!listpack_eq(listpack_last(lp), "7", 1));
+    CHECK(listpack_eq(listpack_last(lp), "007", 3));
+    lp = listpack_append_int(lp, -123456789012LL);
+    CHECK(listpack_eq(listpack_last(lp), "-123456789012", 13));
+    lp = listpack_append(lp, "", 0);
+    CHECK(listpack_eq(listpack_last(lp), "", 0));
+    CHECK(!listpack_eq(listpack_first(lp), "", 0));
+
+    /* field/value pairs: find with skip 1 only looks at fields */
+    unsigned char *h = listpack_new();
+    const char *kv[] = {"a", "b", "b", "1", "1", "c", "c", "a"};
+    for (int i = 0; i < 8; i++)
+        h = listpack_append(h, kv[i], strlen(kv[i]));
+    unsigned char *f = listpack_find(h, listpack_first(h), "b", 1, 1);
+    CHECK(f == listpack_seek(h, 2));
+    f = listpack_find(h, listpack_first(h), "1", 1, 1);
+    CHECK(f == listpack_seek(h, 4));
+    CHECK(listpack_find(h, listpack_first(h), "a", 1, 1) == listpack_first(h));
+    CHECK(listpack_find(h, listpack_seek(h, 2), "a", 1, 1) == NULL);
+    CHECK(listpack_find(h, listpack_first(h), "x", 1, 0) == NULL);
+    CHECK(listpack_find(h, NULL, "a", 1, 0) == NULL);
+
+    /* insert before/after report the new position */
+    unsigned char *np;
+    h = listpack_insert(h, listpack_seek(h, 1), LISTPACK_AFTER, "zz", 2, &np);
+    CHECK(np == listpack_seek(h, 2) && listpack_eq(np, "zz", 2));
+    h = listpack_insert(h, listpack_seek(h, 0), LISTPACK_BEFORE, "100000", 6, &np);
+    CHECK(np == listpack_first(h) && listpack_eq(np, "100000", 6));
+    CHECK_EQ_INT(listpack_count(h), 10);
+    unsigned char *next;
+    h = listpack_delete(h, listpack_first(h), 100, &next);
+    CHECK(next == NULL && listpack_count(h) == 0 && listpack_bytes(h) == 9);
+    listpack_free(h);
+    listpack_free(lp);
+}
+
+/* ---- zset ---------------------------------------------------------------------------------- */
+
+#include "storage/zset.h"
+
+struct zmodel_ent {
+    double score;
+    char m[16];
+};
+
+/* Sorted model: (score, member) ascending; members are short NUL-free strings. */
+struct zmodel {
+    struct zmodel_ent e[400];
+    size_t n;
+};
+
+static int zmodel_cmp(const void *a, const void *b)
+{
+    const struct zmodel_ent *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score < y->score ? -1 : 1;
+    return strcmp(x->m, y->m);
+}
+
+static long zmodel_find(const struct zmodel *md, const char *m)
+{
+    for (size_t i = 0; i < md->n; i++)
+        if (strcmp(md->e[i].m, m) == 0)
+            return (long)i;
+    return -1;
+}
+
+static void zcheck_matches(struct obj *z, const struct zmodel *md)
+{
+    CHECK_EQ_INT(zset_len(z), md->n);
+    struct zset_iter it;
+    struct zset_elem e;
+    size_t i = 0;
+    zset_iter_init(&it, z, 0, md->n, false);
+    while (zset_iter_next(&it, &e) && i < md->n) {
+        CHECK_EQ_MEM(e.p, e.len, md->e[i].m, strlen(md->e[i].m));
+        CHECK(e.score == md->e[i].score);
+        size_t rank;
+        CHECK(zset_rank(z, md->e[i].m, strlen(md->e[i].m), &rank) && rank == i);
+        i++;
+    }
+    CHECK_EQ_INT(i, md->n);
+    if (md->n > 0) {
+        zset_iter_init(&it, z, md->n - 1, md->n, true);
+        i = md->n;
+        while (zset_iter_next(&it, &e))
+            CHECK(e.score == md->e[--i].score);
+        CHECK_EQ_INT(i, 0);
+    }
+}
+
+static void test_zset_random_ops_against_model(void)
+{
+    long long saved = zset_max_listpack_entries;
+    for (int round = 0; round < 3; round++) {
+        zset_max_listpack_entries = round == 0 ? 128 : round == 1 ? 16 : 0;
+        struct zmodel md = {.n = 0};
+        struct obj *z = zset_new();
+        for (int op = 0; op < 3000; op++) {
+            char m[16];
+            snprintf(m, sizeof(m), "m%u", (unsigned)rand_below(300));
+            double score = (double)rand_below(50);
+            double newscore;
+            long at = zmodel_find(&md, m);
+            switch (rand_below(6)) {
+            case 0:
+            case 1: {
+                int out = zset_add(z, score, m, strlen(m), 0, &newscore);
+                if (at < 0) {
+                    CHECK(out == ZSET_OUT_ADDED);
+                    md.e[md.n].score = score;
+                    snprintf(md.e[md.n].m, sizeof(md.e[md.n].m), "%s", m);
+                    md.n++;
+                } else {
+                    CHECK(out == (md.e[at].score == score ? 0 : ZSET_OUT_UPDATED));
+                    md.e[at].score = score;
+                }
+                qsort(md.e, md.n, sizeof(md.e[0]), zmodel_cmp);
+                break;
+            }
+            case 2: {
+                int out = zset_add(z, 1, m, strlen(m), ZSET_ADD_INCR | ZSET_ADD_XX, &newscore);
+                if (at < 0) {
+                    CHECK(out == ZSET_OUT_NOP);
+                } else {
+                    CHECK(out == ZSET_OUT_UPDATED);
+                    md.e[at].score += 1;
+                    CHECK(newscore == md.e[at].score);
+                    qsort(md.e, md.n, sizeof(md.e[0]), zmodel_cmp);
+                }
+                break;
+            }
+            case 3:
+                CHECK(zset_remove(z, m, strlen(m)) == (at >= 0));
+                if (at >= 0) {
+                    memmove(&md.e[at], &md.e[at + 1], (md.n - (size_t)at - 1) * sizeof(md.e[0]));
+                    md.n--;
+                }
+                break;
+            case 4: {
+                struct zset_range r = {.min = score, .max = score + 5, .minex = rand_below(2),
+                                       .maxex = rand_below(2)};
+                size_t lo = 0, hi = 0;
+                for (size_t i = 0; i < md.n; i++) {
+                    double s = md.e[i].score;
+                    if (r.minex ? s <= r.min : s < r.min)
+                        lo++;
+                    if (r.maxex ? s < r.max : s <= r.max)
+                        hi++;
+                }
+                CHECK_EQ_INT(zset_range_lower(z, &r), lo);
+                CHECK_EQ_INT(zset_range_upper(z, &r), hi);
+                break;
+            }
+            case 5:
+                if (md.n > 10 && rand_below(10) == 0) {
+                    size_t start = (size_t)rand_below(md.n), n = (size_t)rand_below(md.n - start);
+                    zset_delete_range(z, start, n);
+                    memmove(&md.e[start], &md.e[start + n], (md.n - start - n) * sizeof(md.e[0]));
+                    md.n -= n;
+                }
+                break;
+            }
+        }
+        zcheck_matches(z, &md);
+        CHECK(z->enc == (round == 0 && md.n <= 128 ? OBJ_ENC_LISTPACK : OBJ_ENC_SKIPLIST) ||
+              round == 0);
+        struct obj *d = zset_dup(z);
+        zcheck_matches(d, &md);
+        obj_release(d);
+        zset_shrink_if_small(z, 8);
+        if (md.n <= (size_t)zset_max_listpack_entries)
+            CHECK(z->enc == OBJ_ENC_LISTPACK);
+        zcheck_matches(z, &md);
+        obj_release(z);
+    }
+    zset_max_listpack_entries = saved;
+}
+
+static void test_zset_lex_ranges_and_encodings(void)
+{
+    struct obj *z = zset_new();
+    double ns;
+    const char *names[] = {"a", "b", "bb", "c", "d"};
+    for (int i = 0; i < 5; i++)
+        zset_add(z, 0, names[i], strlen(names[i]), 0, &ns);
+    CHECK(z->enc == OBJ_ENC_LISTPACK);
+    struct zset_lex_range r = {
+        .min = {.kind = ZSET_LEX_VALUE, .ex = true, .p = "b", .len = 1},
+        .max = {.kind = ZSET_LEX_VALUE, .ex = false, .p = "c", .len = 1},
+    };
+    CHECK_EQ_INT(zset_lex_lower(z, &r), 2);
+    CHECK_EQ_INT(zset_lex_upper(z, &r), 4);
+    r.min.kind = ZSET_LEX_NEG_INF;
+    r.max.kind = ZSET_LEX_POS_INF;
+    CHECK_EQ_INT(zset_lex_lower(z, &r), 0);
+    CHECK_EQ_INT(zset_lex_upper(z, &r), 5);
+    /* A member longer than zset-max-listpack-value converts the set. */
+    char big[70];
+    memset(big, 'x', sizeof(big));
+    zset_add(z, 0, big, sizeof(big), 0, &ns);
+    CHECK(z->enc == OBJ_ENC_SKIPLIST);
+    CHECK_EQ_INT(zset_lex_upper(z, &r), 6);
+    CHECK(strcmp(obj_enc_name(z), "skiplist") == 0);
+    CHECK(obj_memory_usage(z, 0) > 6 * 32);
+    obj_release(z);
+}
+
 int main(int argc, char **argv)
 {
     bool timing = !(argc > 1 && strcmp(argv[1], "--no-timing") == 0);
@@ -1226,6 +1567,10 @@ int main(int argc, char **argv)
     RUN(test_db_active_expire);
     RUN(test_list_random_ops_against_model);
     RUN(test_list_big_and_encoding);
+    RUN(test_listpack_random_ops_against_model);
+    RUN(test_listpack_encodings_find_insert);
+    RUN(test_zset_random_ops_against_model);
+    RUN(test_zset_lex_ranges_and_encodings);
     if (timing)
         RUN(test_timing_5m_inserts);
     return check_done("test_storage");
