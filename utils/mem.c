@@ -15,6 +15,10 @@
 
 #ifdef USE_JEMALLOC
 #include <jemalloc/jemalloc.h>
+/* jemalloc reads this at startup. Returning freed pages to the kernel (purging) is done by
+ * its background thread instead of inline in whichever allocation happens to trigger it, so
+ * freeing a large table (the old half of a rehash) never stalls a command. */
+const char *malloc_conf = "background_thread:true";
 #endif
 
 #if defined(__SANITIZE_ADDRESS__)
