@@ -111,15 +111,14 @@ void cmd_hmset(struct cmd_ctx *ctx)
         reply_ok(ctx->c);
 }
 
-/* HSETNX key field value: Redis converts on long arguments before looking at the field, so
- * even a refused HSETNX can leave the hash in the table encoding. */
+/* HSETNX key field value: a refused HSETNX leaves the encoding alone, even for long
+ * arguments (hash_set converts only when it stores). */
 void cmd_hsetnx(struct cmd_ctx *ctx)
 {
     struct obj *h;
     bool is_new;
     if (!lookup_or_new(ctx, &h, &is_new))
         return;
-    hash_prepare_write(h, &ctx->argv[2], 2);
     const struct slice *f = &ctx->argv[2], *v = &ctx->argv[3];
     bool set = !hash_exists(h, f->p, f->len);
     if (set) {

@@ -41,8 +41,8 @@ size_t hash_memory_usage(const struct obj *h, size_t samples);
 size_t hash_len(const struct obj *h);
 
 /* Converts h to a table before a write whose arguments args[0..n) include one longer than
- * hash_max_listpack_value (Redis checks HSET's and HSETNX's arguments up front, so HSETNX
- * converts even when the field exists). */
+ * hash_max_listpack_value (Redis checks all of HSET's arguments up front, before the first
+ * pair is stored). */
 void hash_prepare_write(struct obj *h, const struct slice *args, int n);
 
 /* Value of field f: true and *v / *vlen set (borrowed; buf holds HASH_VALBUF bytes for

@@ -455,6 +455,20 @@ unsigned char *listpack_replace(unsigned char *lp, unsigned char **p, const char
     size_t old = entry_size(at);
     size_t total = listpack_bytes(lp);
     size_t count = listpack_count(lp);
+
+    /* Counters (HINCRBY, ZINCRBY) mostly keep their entry's size: overwrite in place. */
+    unsigned char head[9];
+    long long v;
+    bool is_int = len <= 20 && num_str2ll(s, len, &v);
+    size_t hlen = is_int ? encode_int(head, v) : encode_str_head(head, len);
+    size_t elen = hlen + (is_int ? 0 : len);
+    if (elen + backlen_size(elen) == old) {
+        memcpy(at, head, hlen);
+        if (!is_int && len > 0)
+            memcpy(at + hlen, s, len);
+        backlen_write(at + elen, elen);
+        return lp;
+    }
     /* Drop the old entry's bytes without shrinking the block: insert_raw regrows it anyway. */
     memmove(at, at + old, total - off - old);
     set_header(lp, total - old, count - 1);

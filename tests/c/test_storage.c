@@ -17,6 +17,7 @@
 
 #include "storage/db.h"
 #include "storage/dict.h"
+#include "storage/hash.h"
 #include "storage/listpack.h"
 #include "storage/obj.h"
 #include "storage/str.h"
@@ -1543,6 +1544,109 @@ static void test_zset_lex_ranges_and_encodings(void)
     obj_release(z);
 }
 
+/* ---- hash --------------------------------------------------------------------------------- */
+
+static bool hash_value_is(struct obj *h, const char *f, const char *want)
+{
+    char buf[HASH_VALBUF];
+    const char *v;
+    size_t vlen;
+    if (!hash_get(h, f, strlen(f), buf, &v, &vlen))
+        return want == NULL;
+    return want != NULL && vlen == strlen(want) && memcmp(v, want, vlen) == 0;
+}
+
+static void hash_count_visit(void *ud, const char *f, size_t flen, const char *v, size_t vlen)
+{
+    size_t *n = ud;
+    (*n)++;
+}
+
+static void test_hash_encodings_and_conversion(void)
+{
+    struct obj *h = hash_new();
+    CHECK_EQ_STR(obj_enc_name(h), "listpack");
+    char f[32], v[32];
+    for (int i = 0; i < 512; i++) {
+        int fl = snprintf(f, sizeof(f), "f%d", i), vl = snprintf(v, sizeof(v), "%d", i * 7);
+        CHECK(hash_set(h, f, (size_t)fl, v, (size_t)vl));
+    }
+    CHECK_EQ_STR(obj_enc_name(h), "listpack");
+    CHECK(!hash_set(h, "f3", 2, "x", 1)); /* overwrite: not new, no conversion */
+    CHECK(hash_value_is(h, "f3", "x"));
+    CHECK(hash_value_is(h, "f4", "28"));
+    CHECK(hash_set(h, "extra", 5, "", 0));
+    CHECK_EQ_STR(obj_enc_name(h), "hashtable");
+    CHECK_EQ_INT(hash_len(h), 513);
+    CHECK(hash_value_is(h, "f4", "28") && hash_value_is(h, "extra", ""));
+    CHECK(hash_value_is(h, "nope", NULL));
+
+    /* iteration sees every pair once, in both encodings; a dup is independent */
+    struct obj *copy = hash_dup(h);
+    CHECK(hash_delete(h, "f0", 2) && !hash_delete(h, "f0", 2));
+    CHECK_EQ_INT(hash_len(copy), 513);
+    size_t n = 0;
+    struct hash_iter it;
+    const char *kf, *kv;
+    size_t kfl, kvl;
+    hash_iter_init(&it, copy);
+    while (hash_iter_next(&it, &kf, &kfl, &kv, &kvl))
+        n++;
+    hash_iter_done(&it);
+    CHECK_EQ_INT(n, 513);
+
+    /* a full HSCAN of a table reaches every pair; a listpack answers in one call */
+    n = 0;
+    unsigned long long cur = 0;
+    do {
+        cur = hash_scan(h, cur, 10, hash_count_visit, &n);
+    } while (cur != 0);
+    CHECK_EQ_INT(n, 512);
+    struct obj *small = hash_new();
+    hash_set(small, "a", 1, "1", 1);
+    hash_set(small, "b", 1, "2", 1);
+    n = 0;
+    CHECK_EQ_INT(hash_scan(small, 99, 1, hash_count_visit, &n), 0);
+    CHECK_EQ_INT(n, 2);
+
+    /* random picks: distinct caps at the size; repeats give exactly count */
+    n = 0;
+    hash_random(small, 5, true, hash_count_visit, &n);
+    CHECK_EQ_INT(n, 2);
+    n = 0;
+    hash_random(small, 7, false, hash_count_visit, &n);
+    CHECK_EQ_INT(n, 7);
+    n = 0;
+    hash_random(h, 100, true, hash_count_visit, &n);
+    CHECK_EQ_INT(n, 100);
+    n = 0;
+    hash_random(h, 400, true, hash_count_visit, &n);
+    CHECK_EQ_INT(n, 400);
+    CHECK(obj_memory_usage(h, 0) > 512 * 16);
+
+    /* long field or value converts at once; exactly the limit does not */
+    char s64[65], s65[66];
+    memset(s64, 'x', 64);
+    s64[64] = '\0';
+    memset(s65, 'x', 65);
+    s65[65] = '\0';
+    hash_set(small, s64, 64, s64, 64);
+    CHECK_EQ_STR(obj_enc_name(small), "listpack");
+    hash_set(small, "c", 1, s65, 65);
+    CHECK_EQ_STR(obj_enc_name(small), "hashtable");
+    CHECK(hash_value_is(small, "c", s65) && hash_value_is(small, "a", "1"));
+    struct slice args[2] = {{.p = "k", .len = 1}, {.p = s65, .len = 65}};
+    struct obj *p = hash_new();
+    hash_prepare_write(p, args, 1);
+    CHECK_EQ_STR(obj_enc_name(p), "listpack");
+    hash_prepare_write(p, args, 2);
+    CHECK_EQ_STR(obj_enc_name(p), "hashtable");
+    obj_release(p);
+    obj_release(small);
+    obj_release(copy);
+    obj_release(h);
+}
+
 int main(int argc, char **argv)
 {
     bool timing = !(argc > 1 && strcmp(argv[1], "--no-timing") == 0);
@@ -1569,6 +1673,7 @@ int main(int argc, char **argv)
     RUN(test_list_big_and_encoding);
     RUN(test_listpack_random_ops_against_model);
     RUN(test_listpack_encodings_find_insert);
+    RUN(test_hash_encodings_and_conversion);
     RUN(test_zset_random_ops_against_model);
     RUN(test_zset_lex_ranges_and_encodings);
     if (timing)
