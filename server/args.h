@@ -32,4 +32,9 @@ static inline bool arg_to_ld(const struct slice *a, long double *out)
     return num_str2ld(a->p, a->len, out);
 }
 
+/* A SCAN-family cursor as Redis reads it (strtoul over the whole argument): a leading space,
+ * trailing junk and overflow are refused; "", "+5", "007" and "-1" (wrapping to 2^64-1) are
+ * accepted. */
+bool arg_to_cursor(const struct slice *a, unsigned long long *out);
+
 #endif

@@ -404,21 +404,6 @@ void cmd_hrandfield(struct cmd_ctx *ctx)
 
 /* ---- HSCAN --------------------------------------------------------------------------------- */
 
-/* Redis reads the cursor with strtoul and refuses only a leading space, trailing junk and
- * overflow; so "+5", "007" and "-1" (wrapping) are valid cursors. */
-static bool parse_cursor(const struct slice *a, unsigned long long *out)
-{
-    if (a->len > 0 && (a->p[0] == ' ' || (a->p[0] >= '\t' && a->p[0] <= '\r')))
-        return false;
-    char *s = mem_strndup(a->p, a->len);
-    char *end;
-    errno = 0;
-    *out = strtoull(s, &end, 10);
-    bool ok = *end == '\0' && errno != ERANGE;
-    mem_free(s);
-    return ok;
-}
-
 /* Pairs gathered by one HSCAN call, filtered by MATCH as they come: each record is the
  * field's length and bytes then the value's. */
 struct scan_batch {
@@ -451,7 +436,7 @@ static const char *scan_next_item(const char *rd, const char **p, size_t *len)
 void cmd_hscan(struct cmd_ctx *ctx)
 {
     unsigned long long cursor;
-    if (!parse_cursor(&ctx->argv[2], &cursor)) {
+    if (!arg_to_cursor(&ctx->argv[2], &cursor)) {
         reply_error(ctx->c, ERR_INVALID_CURSOR);
         return;
     }

@@ -174,22 +174,6 @@ static void scan_collect(void *ud, const struct dict_entry *e)
     b->count++;
 }
 
-/* Redis reads the cursor with strtoul and refuses only a leading space, trailing junk and
- * overflow; so "", "+5", "007" and even "-1" (wrapping to 2^64-1) are valid cursors. The
- * copy stops at an embedded NUL, as the C string Redis parses does. */
-static bool parse_cursor(const struct slice *a, unsigned long long *out)
-{
-    if (a->len > 0 && (a->p[0] == ' ' || (a->p[0] >= '\t' && a->p[0] <= '\r')))
-        return false;
-    char *s = mem_strndup(a->p, a->len);
-    char *end;
-    errno = 0;
-    *out = strtoull(s, &end, 10);
-    bool ok = *end == '\0' && errno != ERANGE;
-    mem_free(s);
-    return ok;
-}
-
 struct scan_opts {
     const struct slice *pattern; /* NULL: every key */
     const struct slice *type;    /* NULL: every type */
@@ -263,7 +247,7 @@ void cmd_scan(struct cmd_ctx *ctx)
     unsigned long long cursor;
     struct scan_opts o;
 
-    if (!parse_cursor(&ctx->argv[1], &cursor)) {
+    if (!arg_to_cursor(&ctx->argv[1], &cursor)) {
         reply_error(ctx->c, ERR_INVALID_CURSOR);
         return;
     }
