@@ -576,7 +576,7 @@ static void docs_parse_seq(struct docparser *ps, struct arglist *out, bool *repe
             }
             /* "TOKEN [group]" or "TOKEN <a|b>": the token introduces the group. */
             if (out->n > 0 && strcmp(out->v[out->n - 1].type, "pure-token") == 0 &&
-                g.token[0] == '\0' && !g.optional) {
+                !out->v[out->n - 1].optional && g.token[0] == '\0' && !g.optional) {
                 snprintf(g.token, sizeof(g.token), "%s", out->v[out->n - 1].token);
                 snprintf(g.name, sizeof(g.name), "%s", out->v[out->n - 1].name);
                 out->n--;
@@ -609,7 +609,9 @@ static void docs_parse_seq(struct docparser *ps, struct arglist *out, bool *repe
         a.type = docs_type_for(ps->cmd, word);
         /* "TOKEN value": one argument with a token, unless more values follow the token in
          * this group (then seq_to_arg makes a block). */
-        if (out->n > 0 && strcmp(out->v[out->n - 1].type, "pure-token") == 0) {
+        /* An optional token ("[INCR] score") is an argument of its own, not score's token. */
+        if (out->n > 0 && strcmp(out->v[out->n - 1].type, "pure-token") == 0 &&
+            !out->v[out->n - 1].optional) {
             const char *q = ps->p;
             while (*q == ' ')
                 q++;

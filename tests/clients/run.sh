@@ -168,6 +168,20 @@ check_grep "redis-cli -3 HELLO 3 reports the mode" '"mode" => "standalone"' "$he
 check "redis-cli -3 GET of a missing key shows (nil)" "(nil)" "$(cli -3 --no-raw get nosuchkey)"
 check "redis-cli -3 ping" "PONG" "$(cli -3 ping)"
 
+# interactive hints: redis-cli builds them from COMMAND DOCS (expected texts are what
+# redis-cli shows against redis-server 7.0.15)
+hint() { timeout 20 /usr/bin/python3 "$(dirname "$0")/hint.py" "$PORT" "$1" 2>&1 || echo "(hint exit $?)"; }
+check "interactive hint for SET" \
+    "set key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]" \
+    "$(hint 'set ')"
+check "interactive hint for ZADD after the key" \
+    "zadd k [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]" "$(hint 'zadd k ')"
+check "interactive hint for LPOS after two arguments" \
+    "lpos k e [RANK rank] [COUNT num-matches] [MAXLEN len]" "$(hint 'lpos k e ')"
+check "interactive hint for GETEX" \
+    "getex k [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|PERSIST]" \
+    "$(hint 'getex k ')"
+
 check "server is still running after the client checks" "alive" \
     "$(kill -0 "$PID" 2>/dev/null && echo alive || echo dead)"
 
