@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "server/args.h"
+#include "server/blocking.h"
 #include "server/cmd_keyspace.h"
 #include "server/commands.h"
 #include "server/config.h"
@@ -414,8 +415,11 @@ void cmd_swapdb(struct cmd_ctx *ctx)
         reply_error(ctx->c, ERR_DB_INDEX);
         return;
     }
-    if (a != b)
+    if (a != b) {
         keyspace_swap(&server.ks, (int)a, (int)b);
+        /* Clients stay in their db numbers: wake those whose keys now hold a list. */
+        blocking_on_swapdb((int)a, (int)b);
+    }
     server.dirty++;
     reply_ok(ctx->c);
 }

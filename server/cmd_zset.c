@@ -1104,10 +1104,18 @@ void cmd_zrandmember(struct cmd_ctx *ctx)
     mem_free(ranks);
 }
 
+/* A member collected by ZSCAN: its bytes sit at off in the batch's byte arena. */
+struct zscan_item {
+    size_t off, len;
+    double score;
+};
+
 struct zscan_batch {
     const struct slice *pattern;
-    struct zset_elem *items;
+    struct zscan_item *items;
     size_t n, cap;
+    char *bytes; /* member copies, back to back */
+    size_t used, bcap;
 };
 
 static void zscan_collect(void *ud, const char *m, size_t len, double score)
@@ -1119,10 +1127,19 @@ static void zscan_collect(void *ud, const char *m, size_t len, double score)
         b->cap = b->cap == 0 ? 16 : b->cap * 2;
         b->items = mem_realloc(b->items, b->cap * sizeof(*b->items));
     }
-    /* Members are borrowed: the set does not change during the scan call. */
-    b->items[b->n].p = m;
+    /* m is only lent for this call (a listpack integer member is formatted on the stack),
+     * so it is copied; one arena keeps that to a few allocations per reply. */
+    if (b->bcap - b->used < len) {
+        while (b->bcap - b->used < len)
+            b->bcap = b->bcap == 0 ? 256 : b->bcap * 2;
+        b->bytes = mem_realloc(b->bytes, b->bcap);
+    }
+    if (len != 0)
+        memcpy(b->bytes + b->used, m, len);
+    b->items[b->n].off = b->used;
     b->items[b->n].len = len;
     b->items[b->n].score = score;
+    b->used += len;
     b->n++;
 }
 
@@ -1181,7 +1198,8 @@ void cmd_zscan(struct cmd_ctx *ctx)
             return;
         }
     }
-    struct zscan_batch b = {.pattern = NULL, .items = NULL, .n = 0, .cap = 0};
+    struct zscan_batch b = {
+        .pattern = NULL, .items = NULL, .n = 0, .cap = 0, .bytes = NULL, .used = 0, .bcap = 0};
     /* Redis counts member and score as two items against COUNT, and bounds the walk at
      * COUNT*10 buckets so a sparse table still answers promptly. Filtering comes after. */
     unsigned long long maxiter = (unsigned long long)count * 10;
@@ -1194,15 +1212,16 @@ void cmd_zscan(struct cmd_ctx *ctx)
     reply_bulk(ctx->c, cbuf, clen);
     size_t kept = 0;
     for (size_t i = 0; i < b.n; i++)
-        if (pattern == NULL ||
-            glob_match(pattern->p, pattern->len, b.items[i].p, b.items[i].len, false))
+        if (pattern == NULL || glob_match(pattern->p, pattern->len, b.bytes + b.items[i].off,
+                                          b.items[i].len, false))
             b.items[kept++] = b.items[i];
     reply_array(ctx->c, (long long)kept * 2);
     for (size_t i = 0; i < kept; i++) {
         char d[NUM_D_MAXLEN];
         size_t dl = num_d2str(d, b.items[i].score);
-        reply_bulk(ctx->c, b.items[i].p, b.items[i].len);
+        reply_bulk(ctx->c, b.bytes + b.items[i].off, b.items[i].len);
         reply_bulk(ctx->c, d, dl);
     }
     mem_free(b.items);
+    mem_free(b.bytes);
 }

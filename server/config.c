@@ -24,6 +24,7 @@
 #include "server/server.h"
 #include "storage/hash.h"
 #include "storage/list.h"
+#include "storage/set.h"
 #include "storage/zset.h"
 #include "utils/buf.h"
 #include "utils/glob.h"
@@ -276,7 +277,7 @@ static const struct cfg cfg_table[] = {
     INT("list-max-listpack-size", "list-max-ziplist-size", 0, INT_MIN, INT_MAX,
         &list_max_listpack_size, "-2"),
     INT("list-compress-depth", NULL, 0, 0, INT_MAX, &list_compress_depth, "0"),
-    LL("set-max-intset-entries", NULL, 0, 0, LONG_MAX, NULL, "512"),
+    LL("set-max-intset-entries", NULL, 0, 0, LONG_MAX, &set_max_intset_entries, "512"),
     LL("zset-max-listpack-entries", "zset-max-ziplist-entries", 0, 0, LONG_MAX,
        &zset_max_listpack_entries, "128"),
     LL("zset-max-listpack-value", "zset-max-ziplist-value", 0, 0, LONG_MAX,

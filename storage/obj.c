@@ -17,6 +17,7 @@
 #include "storage/db.h"
 #include "storage/hash.h" /* hash: OBJ_HASH cases */
 #include "storage/list.h" /* list: OBJ_LIST cases */
+#include "storage/set.h"  /* set: OBJ_SET cases */
 #include "storage/str.h"
 #include "storage/zset.h" /* zset: OBJ_ZSET cases */
 #include "utils/mem.h"
@@ -79,8 +80,9 @@ static void free_payload(struct obj *o)
     case OBJ_HASH: /* hash */
         hash_free(o->u.ptr, o->enc);
         return;
-    case OBJ_SET:
-        break;
+    case OBJ_SET: /* set */
+        set_free(o->u.ptr, o->enc);
+        return;
     }
     /* A type without a free routine would leak silently; stop loudly instead. */
     fprintf(stderr, "kvd: obj_release: no free routine for type %u\n", (unsigned)o->type);
@@ -125,8 +127,8 @@ struct obj *obj_dup(const struct obj *o)
         return zset_dup(o);
     case OBJ_HASH: /* hash */
         return hash_dup(o);
-    case OBJ_SET:
-        break;
+    case OBJ_SET: /* set */
+        return set_dup(o);
     }
     fprintf(stderr, "kvd: obj_dup: no copy routine for type %u\n", (unsigned)o->type);
     abort();
@@ -183,8 +185,8 @@ size_t obj_memory_usage(const struct obj *o, size_t samples)
         return zset_memory_usage(o, samples);
     case OBJ_HASH: /* hash */
         return hash_memory_usage(o, samples);
-    case OBJ_SET:
-        break;
+    case OBJ_SET: /* set */
+        return set_memory_usage(o, samples);
     }
     return sizeof(*o);
 }

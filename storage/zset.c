@@ -1,13 +1,12 @@
 /* storage/zset.c: the sorted set value type.
  *
- * Owns both encodings (a small sorted array reported as "listpack", and skiplist + dict) and
- * the conversions between them, at the thresholds Redis 7.0 uses. Every positional question
+ * Owns both encodings (a listpack of member, score pairs, and skiplist + dict) and the
+ * conversions between them, at the thresholds Redis 7.0 uses. Every positional question
  * is answered as a forward rank: a range becomes the count of elements before it (lower)
- * and the count up to its end (upper), found by one skiplist descent or one bisection.
- * Knows nothing of keys, connections or replies.
+ * and the count up to its end (upper), found by one skiplist descent or one listpack walk.
+ * Knows nothing of keys, connections or replies, nor of the listpack's byte layout (only
+ * its public API, plus how scores are packed into its entries: see score_encode()).
  * Start at zset_add(), then prefix_count() which every range query funnels into.
- *
- * TODO(#4): keep the small encoding in storage/listpack once that exists.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -18,7 +17,9 @@
 #include <string.h>
 
 #include "storage/dict.h"
+#include "storage/listpack.h"
 #include "utils/mem.h"
+#include "utils/num.h"
 #include "utils/rand.h"
 
 long long zset_max_listpack_entries = 128;
@@ -78,69 +79,117 @@ static bool lex_within_max(const void *ctx, double s, const char *m, size_t len)
     return b->ex ? c < 0 : c <= 0;
 }
 
-/* ---- small encoding: a sorted array ------------------------------------------------------ */
+/* ---- small encoding: a listpack of member, score pairs ----------------------------------- */
 
-struct zsm_ent {
-    double score;
-    uint32_t len;
-    char *p; /* owned, NUL-terminated */
-};
+/* Scores are stored so that reading one back is exact and cheap: an integral score within
+ * long long range becomes an integer entry (1..9 bytes, and -0 folds into 0, as Redis's
+ * text form reads back); any other is a 9-byte string, a marker then the double's own
+ * bytes. The marker is neither a digit nor '-', so the listpack never takes it for an
+ * integer and one memcpy recovers the value without strtod. */
+#define SCORE_MARK 'd'
+#define SCORE_BUF NUM_LL_MAXLEN /* holds either form */
 
-struct zsmall {
-    size_t len, cap;
-    struct zsm_ent *e;
-};
-
-static struct zsmall *zsm_new(void)
+static size_t score_encode(char *buf, double s)
 {
-    return mem_calloc(1, sizeof(struct zsmall));
-}
-
-static void zsm_free(struct zsmall *s)
-{
-    for (size_t i = 0; i < s->len; i++)
-        mem_free(s->e[i].p);
-    mem_free(s->e);
-    mem_free(s);
-}
-
-/* Members are at most zset-max-listpack-value bytes here, so a scan beats a side index. */
-static long zsm_find(const struct zsmall *s, const char *m, size_t len)
-{
-    for (size_t i = 0; i < s->len; i++)
-        if (s->e[i].len == len && memcmp(s->e[i].p, m, len) == 0)
-            return (long)i;
-    return -1;
-}
-
-static void zsm_insert(struct zsmall *s, double score, const char *m, size_t len)
-{
-    size_t lo = 0, hi = s->len;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (elem_cmp(s->e[mid].score, s->e[mid].p, s->e[mid].len, score, m, len) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    if (s >= -9223372036854775808.0 && s < 9223372036854775808.0) {
+        long long v = (long long)s;
+        if ((double)v == s)
+            return num_ll2str(buf, v);
     }
-    if (s->len == s->cap) {
-        s->cap = s->cap < 4 ? 4 : s->cap * 2;
-        s->e = mem_realloc(s->e, s->cap * sizeof(*s->e));
-    }
-    memmove(&s->e[lo + 1], &s->e[lo], (s->len - lo) * sizeof(*s->e));
-    /* A listpack keeps scores as text where -0 reads back as 0; Redis replies "0" then. */
-    s->e[lo].score = score == 0 ? 0.0 : score;
-    s->e[lo].len = (uint32_t)len;
-    s->e[lo].p = mem_strndup(m, len);
-    s->len++;
+    buf[0] = SCORE_MARK;
+    memcpy(buf + 1, &s, sizeof(s));
+    return 1 + sizeof(s);
 }
 
-static void zsm_delete(struct zsmall *s, size_t start, size_t n)
+static double score_decode(const unsigned char *p)
 {
-    for (size_t i = start; i < start + n; i++)
-        mem_free(s->e[i].p);
-    memmove(&s->e[start], &s->e[start + n], (s->len - start - n) * sizeof(*s->e));
-    s->len -= n;
+    size_t len;
+    long long v;
+    const unsigned char *s = listpack_get(p, &len, &v);
+    if (s == NULL)
+        return (double)v;
+    assert(len == 1 + sizeof(double) && s[0] == SCORE_MARK);
+    double d;
+    memcpy(&d, s + 1, sizeof(d));
+    return d;
+}
+
+/* The pair after / before the one whose member entry is mp (NULL past either end). */
+static unsigned char *zlp_next(unsigned char *lp, unsigned char *mp)
+{
+    return listpack_next(lp, listpack_next(lp, mp));
+}
+
+static unsigned char *zlp_prev(unsigned char *lp, unsigned char *mp)
+{
+    unsigned char *sp = listpack_prev(lp, mp);
+    return sp == NULL ? NULL : listpack_prev(lp, sp);
+}
+
+/* Orders the pair at mp against (score, m): <0, 0, >0 as elem_cmp. */
+static int zlp_cmp(unsigned char *lp, unsigned char *mp, double score, const char *m,
+                   size_t len)
+{
+    double s = score_decode(listpack_next(lp, mp));
+    if (s != score) /* most walks end here, without formatting the member */
+        return s < score ? -1 : 1;
+    char buf[LISTPACK_INTBUF];
+    size_t ml;
+    const char *mm = listpack_get_str(mp, buf, &ml);
+    return mcmp(mm, ml, m, len);
+}
+
+/* Member entry equal to m, or NULL. Members are short here, so a scan is the index. */
+static unsigned char *zlp_find(unsigned char *lp, const char *m, size_t len)
+{
+    return listpack_find(lp, listpack_first(lp), m, len, 1);
+}
+
+/* Inserts the pair at its place in (score, member) order; the member must be absent. */
+static unsigned char *zlp_insert(unsigned char *lp, double score, const char *m, size_t len)
+{
+    char sb[SCORE_BUF];
+    size_t sl = score_encode(sb, score);
+    unsigned char *at = NULL; /* member entry of the first pair above the new one */
+    unsigned char *last = listpack_last(lp);
+    /* Sets are often filled in score order: when the new pair is the highest, skip the walk. */
+    if (last != NULL && zlp_cmp(lp, listpack_prev(lp, last), score, m, len) > 0) {
+        for (unsigned char *mp = listpack_first(lp); mp != NULL; mp = zlp_next(lp, mp)) {
+            if (zlp_cmp(lp, mp, score, m, len) > 0) {
+                at = mp;
+                break;
+            }
+        }
+    }
+    unsigned char *np;
+    lp = listpack_insert(lp, at, LISTPACK_BEFORE, m, len, &np);
+    return listpack_insert(lp, np, LISTPACK_AFTER, sb, sl, NULL);
+}
+
+/* Gives the pair at mp (member m) a new score, in place when its neighbours still bracket
+ * it (ZINCRBY counters mostly do), else by moving it. */
+static unsigned char *zlp_update(unsigned char *lp, unsigned char *mp, double score,
+                                 const char *m, size_t len)
+{
+    unsigned char *pm = zlp_prev(lp, mp), *nm = zlp_next(lp, mp);
+    if ((pm == NULL || zlp_cmp(lp, pm, score, m, len) < 0) &&
+        (nm == NULL || zlp_cmp(lp, nm, score, m, len) > 0)) {
+        char sb[SCORE_BUF];
+        size_t sl = score_encode(sb, score);
+        unsigned char *sp = listpack_next(lp, mp);
+        return listpack_replace(lp, &sp, sb, sl);
+    }
+    lp = listpack_delete(lp, mp, 2, NULL);
+    return zlp_insert(lp, score, m, len);
+}
+
+/* Forward rank of the pair whose member entry is target. */
+static size_t zlp_rank_of(unsigned char *lp, const unsigned char *target)
+{
+    size_t r = 0;
+    for (unsigned char *mp = listpack_first(lp); mp != target; mp = zlp_next(lp, mp))
+        r++;
+    return r;
 }
 
 /* ---- skiplist + dict ------------------------------------------------------------------------ */
@@ -321,17 +370,20 @@ static struct zsl_node *zsl_at(const struct zskip *zs, size_t r)
     return NULL;
 }
 
-/* Converts the small array to skiplist + dict. */
+/* Converts the listpack to skiplist + dict. */
 static void convert_to_skiplist(struct obj *z)
 {
-    struct zsmall *s = z->u.ptr;
+    unsigned char *lp = z->u.ptr;
     struct zskip *zs = zsl_new();
-    dict_expand(zs->dict, s->len);
-    for (size_t i = 0; i < s->len; i++) {
-        struct dict_entry *de = dict_add(zs->dict, s->e[i].p, s->e[i].len, NULL);
-        zsl_insert_node(zs, s->e[i].score, de);
+    dict_expand(zs->dict, listpack_count(lp) / 2);
+    for (unsigned char *mp = listpack_first(lp); mp != NULL; mp = zlp_next(lp, mp)) {
+        char buf[LISTPACK_INTBUF];
+        size_t ml;
+        const char *m = listpack_get_str(mp, buf, &ml);
+        struct dict_entry *de = dict_add(zs->dict, m, ml, NULL);
+        zsl_insert_node(zs, score_decode(listpack_next(lp, mp)), de);
     }
-    zsm_free(s);
+    listpack_free(lp);
     z->u.ptr = zs;
     z->enc = OBJ_ENC_SKIPLIST;
 }
@@ -340,7 +392,7 @@ static void convert_to_skiplist(struct obj *z)
 
 struct obj *zset_new(void)
 {
-    return obj_new(OBJ_ZSET, OBJ_ENC_LISTPACK, zsm_new());
+    return obj_new(OBJ_ZSET, OBJ_ENC_LISTPACK, listpack_new());
 }
 
 struct obj *zset_new_skiplist(void)
@@ -351,18 +403,17 @@ struct obj *zset_new_skiplist(void)
 size_t zset_len(const struct obj *z)
 {
     if (z->enc == OBJ_ENC_LISTPACK)
-        return ((const struct zsmall *)z->u.ptr)->len;
+        return listpack_count(z->u.ptr) / 2;
     return ((const struct zskip *)z->u.ptr)->length;
 }
 
 bool zset_score(const struct obj *z, const char *m, size_t len, double *score)
 {
     if (z->enc == OBJ_ENC_LISTPACK) {
-        const struct zsmall *s = z->u.ptr;
-        long i = zsm_find(s, m, len);
-        if (i < 0)
+        unsigned char *lp = z->u.ptr, *mp = zlp_find(lp, m, len);
+        if (mp == NULL)
             return false;
-        *score = s->e[i].score;
+        *score = score_decode(listpack_next(lp, mp));
         return true;
     }
     const struct zskip *zs = z->u.ptr;
@@ -378,11 +429,21 @@ int zset_add(struct obj *z, double score, const char *m, size_t len, int flags,
 {
     bool incr = flags & ZSET_ADD_INCR, nx = flags & ZSET_ADD_NX, xx = flags & ZSET_ADD_XX;
     bool gt = flags & ZSET_ADD_GT, lt = flags & ZSET_ADD_LT;
-    double cur;
+    double cur = 0;
+    unsigned char *mp = NULL; /* listpack: the member's entry, found once */
+    bool found;
 
     if (isnan(score))
         return ZSET_OUT_NAN;
-    if (zset_score(z, m, len, &cur)) {
+    if (z->enc == OBJ_ENC_LISTPACK) {
+        mp = zlp_find(z->u.ptr, m, len);
+        found = mp != NULL;
+        if (found)
+            cur = score_decode(listpack_next(z->u.ptr, mp));
+    } else {
+        found = zset_score(z, m, len, &cur);
+    }
+    if (found) {
         if (nx)
             return ZSET_OUT_NOP;
         if (incr) {
@@ -397,10 +458,7 @@ int zset_add(struct obj *z, double score, const char *m, size_t len, int flags,
         if (score == cur)
             return 0;
         if (z->enc == OBJ_ENC_LISTPACK) {
-            struct zsmall *s = z->u.ptr;
-            long i = zsm_find(s, m, len);
-            zsm_delete(s, (size_t)i, 1);
-            zsm_insert(s, score, m, len);
+            z->u.ptr = zlp_update(z->u.ptr, mp, score, m, len);
         } else {
             struct zskip *zs = z->u.ptr;
             struct dict_entry *de = dict_find(zs->dict, m, len);
@@ -419,12 +477,11 @@ int zset_add(struct obj *z, double score, const char *m, size_t len, int flags,
     if (xx)
         return ZSET_OUT_NOP;
     if (z->enc == OBJ_ENC_LISTPACK) {
-        struct zsmall *s = z->u.ptr;
-        if (s->len + 1 > (unsigned long long)zset_max_listpack_entries ||
+        if (zset_len(z) + 1 > (unsigned long long)zset_max_listpack_entries ||
             len > (unsigned long long)zset_max_listpack_value)
             convert_to_skiplist(z);
         else
-            zsm_insert(s, score, m, len);
+            z->u.ptr = zlp_insert(z->u.ptr, score, m, len);
     }
     if (z->enc == OBJ_ENC_SKIPLIST) {
         struct zskip *zs = z->u.ptr;
@@ -438,11 +495,10 @@ int zset_add(struct obj *z, double score, const char *m, size_t len, int flags,
 bool zset_remove(struct obj *z, const char *m, size_t len)
 {
     if (z->enc == OBJ_ENC_LISTPACK) {
-        struct zsmall *s = z->u.ptr;
-        long i = zsm_find(s, m, len);
-        if (i < 0)
+        unsigned char *mp = zlp_find(z->u.ptr, m, len);
+        if (mp == NULL)
             return false;
-        zsm_delete(s, (size_t)i, 1);
+        z->u.ptr = listpack_delete(z->u.ptr, mp, 2, NULL);
         return true;
     }
     struct zskip *zs = z->u.ptr;
@@ -457,10 +513,10 @@ bool zset_remove(struct obj *z, const char *m, size_t len)
 bool zset_rank(const struct obj *z, const char *m, size_t len, size_t *rank)
 {
     if (z->enc == OBJ_ENC_LISTPACK) {
-        long i = zsm_find(z->u.ptr, m, len);
-        if (i < 0)
+        unsigned char *mp = zlp_find(z->u.ptr, m, len);
+        if (mp == NULL)
             return false;
-        *rank = (size_t)i;
+        *rank = zlp_rank_of(z->u.ptr, mp);
         return true;
     }
     const struct zskip *zs = z->u.ptr;
@@ -487,16 +543,18 @@ bool zset_rank(const struct obj *z, const char *m, size_t len, size_t *rank)
 static size_t prefix_count(const struct obj *z, prefix_pred *pred, const void *ctx)
 {
     if (z->enc == OBJ_ENC_LISTPACK) {
-        const struct zsmall *s = z->u.ptr;
-        size_t lo = 0, hi = s->len;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (pred(ctx, s->e[mid].score, s->e[mid].p, s->e[mid].len))
-                lo = mid + 1;
-            else
-                hi = mid;
+        /* No random access in a listpack; at this size a forward walk is as quick. */
+        unsigned char *lp = z->u.ptr;
+        size_t r = 0;
+        for (unsigned char *mp = listpack_first(lp); mp != NULL; mp = zlp_next(lp, mp)) {
+            char buf[LISTPACK_INTBUF];
+            size_t ml;
+            const char *m = listpack_get_str(mp, buf, &ml);
+            if (!pred(ctx, score_decode(listpack_next(lp, mp)), m, ml))
+                break;
+            r++;
         }
-        return lo;
+        return r;
     }
     const struct zskip *zs = z->u.ptr;
     const struct zsl_node *x = zs->header;
@@ -536,13 +594,14 @@ void zset_iter_init(struct zset_iter *it, const struct obj *z, size_t start, siz
 {
     it->z = z;
     it->rev = rev;
-    it->rank = start;
     it->left = n;
     it->node = NULL;
     if (n == 0)
         return;
     if (z->enc == OBJ_ENC_SKIPLIST)
         it->node = zsl_at(z->u.ptr, start);
+    else
+        it->node = listpack_seek(z->u.ptr, 2 * (long long)start);
 }
 
 bool zset_iter_next(struct zset_iter *it, struct zset_elem *out)
@@ -551,11 +610,10 @@ bool zset_iter_next(struct zset_iter *it, struct zset_elem *out)
         return false;
     it->left--;
     if (it->z->enc == OBJ_ENC_LISTPACK) {
-        const struct zsm_ent *e = &((const struct zsmall *)it->z->u.ptr)->e[it->rank];
-        out->p = e->p;
-        out->len = e->len;
-        out->score = e->score;
-        it->rank += it->rev ? (size_t)-1 : 1;
+        unsigned char *lp = it->z->u.ptr, *mp = it->node;
+        out->p = listpack_get_str(mp, it->intbuf, &out->len);
+        out->score = score_decode(listpack_next(lp, mp));
+        it->node = it->rev ? zlp_prev(lp, mp) : zlp_next(lp, mp);
         return true;
     }
     struct zsl_node *x = it->node;
@@ -571,7 +629,8 @@ void zset_delete_range(struct obj *z, size_t start, size_t n)
     if (n == 0)
         return;
     if (z->enc == OBJ_ENC_LISTPACK) {
-        zsm_delete(z->u.ptr, start, n);
+        unsigned char *lp = z->u.ptr;
+        z->u.ptr = listpack_delete(lp, listpack_seek(lp, 2 * (long long)start), 2 * n, NULL);
         return;
     }
     struct zskip *zs = z->u.ptr;
@@ -604,17 +663,15 @@ void zset_shrink_if_small(struct obj *z, size_t maxelelen)
     if (zs->length > (unsigned long long)zset_max_listpack_entries ||
         maxelelen > (unsigned long long)zset_max_listpack_value)
         return;
-    struct zsmall *s = zsm_new();
-    s->cap = zs->length;
-    s->e = s->cap != 0 ? mem_alloc(s->cap * sizeof(*s->e)) : NULL;
+    unsigned char *lp = listpack_new();
     for (struct zsl_node *x = zs->header->level[0].forward; x != NULL; x = x->level[0].forward) {
-        struct zsm_ent *e = &s->e[s->len++];
-        e->score = x->score == 0 ? 0.0 : x->score;
-        e->len = (uint32_t)node_len(x);
-        e->p = mem_strndup(node_m(x), node_len(x));
+        char sb[SCORE_BUF];
+        size_t sl = score_encode(sb, x->score);
+        lp = listpack_append(lp, node_m(x), node_len(x));
+        lp = listpack_append(lp, sb, sl);
     }
     zsl_free(zs);
-    z->u.ptr = s;
+    z->u.ptr = lp;
     z->enc = OBJ_ENC_LISTPACK;
 }
 
@@ -633,9 +690,13 @@ unsigned long long zset_scan(const struct obj *z, unsigned long long cursor, zse
                              void *ud)
 {
     if (z->enc == OBJ_ENC_LISTPACK) {
-        const struct zsmall *s = z->u.ptr;
-        for (size_t i = 0; i < s->len; i++)
-            fn(ud, s->e[i].p, s->e[i].len, s->e[i].score);
+        unsigned char *lp = z->u.ptr;
+        for (unsigned char *mp = listpack_first(lp); mp != NULL; mp = zlp_next(lp, mp)) {
+            char buf[LISTPACK_INTBUF];
+            size_t ml;
+            const char *m = listpack_get_str(mp, buf, &ml);
+            fn(ud, m, ml, score_decode(listpack_next(lp, mp)));
+        }
         return 0;
     }
     struct scan_ctx sc = {.fn = fn, .ud = ud};
@@ -645,15 +706,7 @@ unsigned long long zset_scan(const struct obj *z, unsigned long long cursor, zse
 struct obj *zset_dup(const struct obj *z)
 {
     if (z->enc == OBJ_ENC_LISTPACK) {
-        const struct zsmall *s = z->u.ptr;
-        struct zsmall *d = zsm_new();
-        d->len = d->cap = s->len;
-        d->e = s->len != 0 ? mem_alloc(s->len * sizeof(*d->e)) : NULL;
-        for (size_t i = 0; i < s->len; i++) {
-            d->e[i] = s->e[i];
-            d->e[i].p = mem_strndup(s->e[i].p, s->e[i].len);
-        }
-        return obj_new(OBJ_ZSET, OBJ_ENC_LISTPACK, d);
+        return obj_new(OBJ_ZSET, OBJ_ENC_LISTPACK, listpack_dup(z->u.ptr));
     }
     const struct zskip *zs = z->u.ptr;
     struct obj *o = zset_new_skiplist();
@@ -669,7 +722,7 @@ struct obj *zset_dup(const struct obj *z)
 void zset_free(void *ptr, int enc)
 {
     if (enc == OBJ_ENC_LISTPACK)
-        zsm_free(ptr);
+        listpack_free(ptr);
     else
         zsl_free(ptr);
 }
@@ -678,11 +731,7 @@ size_t zset_memory_usage(const struct obj *z, size_t samples)
 {
     size_t total = mem_usable(z);
     if (z->enc == OBJ_ENC_LISTPACK) {
-        const struct zsmall *s = z->u.ptr;
-        total += mem_usable(s) + (s->e != NULL ? mem_usable(s->e) : 0);
-        for (size_t i = 0; i < s->len; i++)
-            total += mem_usable(s->e[i].p);
-        return total;
+        return total + mem_usable(z->u.ptr);
     }
     const struct zskip *zs = z->u.ptr;
     total += mem_usable(zs) + mem_usable(zs->header) + dict_mem_usage(zs->dict);

@@ -3,7 +3,8 @@
  * Members are byte strings ordered by (score, member bytes). Two encodings, switched exactly
  * when Redis 7.0 switches (OBJECT ENCODING must agree):
  *   - "listpack" while a set holds at most zset_max_listpack_entries members, each at most
- *     zset_max_listpack_value bytes: a small sorted array searched by bisection;
+ *     zset_max_listpack_value bytes: a storage/listpack of member, score pairs in order,
+ *     walked linearly;
  *   - "skiplist" beyond: a skiplist with span counts (rank queries in O(log n)) plus a
  *     dict member -> node (O(1) score lookups).
  * A set never goes back to the small encoding by itself; only zset_shrink_if_small() (used
@@ -19,6 +20,7 @@
 #include <stddef.h>
 
 #include "storage/obj.h"
+#include "utils/num.h"
 
 /* CONFIG zset-max-listpack-entries / zset-max-listpack-value (server/config.c writes them). */
 extern long long zset_max_listpack_entries;
@@ -58,7 +60,9 @@ enum {
     ZSET_OUT_NAN = 1 << 3, /* INCR produced NaN: nothing changed */
 };
 
-/* One element as read from a set. p is borrowed: valid until the set next changes. */
+/* One element as read from a set. p is borrowed: valid until the set next changes, and when
+ * it came from zset_iter_next() only until that iterator's next call (a listpack member
+ * stored as an integer is formatted into the iterator). */
 struct zset_elem {
     const char *p;
     size_t len;
@@ -68,10 +72,10 @@ struct zset_elem {
 /* Walks elements by rank in one direction. Fields are private to zset.c. */
 struct zset_iter {
     const struct obj *z;
-    void *node;   /* skiplist: the next node */
-    size_t rank;  /* small encoding: the next index */
+    void *node;   /* skiplist: the next node; listpack: the next member entry */
     bool rev;     /* walking toward rank 0 */
     size_t left;  /* elements not yet returned */
+    char intbuf[NUM_LL_MAXLEN]; /* the text of the last integer member returned */
 };
 
 /* New empty set in the small encoding. New reference. */
@@ -81,7 +85,8 @@ struct obj *zset_new_skiplist(void);
 
 /* Number of members. */
 size_t zset_len(const struct obj *z);
-/* Member's score; false if absent. O(log n) small, O(1) skiplist. */
+/* Member's score; false if absent. O(n) small (n <= zset-max-listpack-entries), O(1)
+ * skiplist. */
 bool zset_score(const struct obj *z, const char *m, size_t len, double *score);
 
 /* ZADD/ZINCRBY on one member with Redis's zsetAdd rules (flags ZSET_ADD_*). Returns the
@@ -120,7 +125,8 @@ void zset_delete_range(struct obj *z, size_t start, size_t n);
 void zset_shrink_if_small(struct obj *z, size_t maxelelen);
 
 /* ZSCAN: visits (member, score) for the part of the set at cursor and returns the next
- * cursor (0 when done). The small encoding is visited whole in one call, as Redis does. */
+ * cursor (0 when done). The small encoding is visited whole in one call, as Redis does.
+ * m is borrowed for the duration of one fn call only: keep a copy. */
 typedef void zset_scan_fn(void *ud, const char *m, size_t len, double score);
 unsigned long long zset_scan(const struct obj *z, unsigned long long cursor, zset_scan_fn *fn,
                              void *ud);

@@ -20,6 +20,7 @@
 #include "storage/hash.h"
 #include "storage/listpack.h"
 #include "storage/obj.h"
+#include "storage/set.h"
 #include "storage/str.h"
 #include "utils/mem.h"
 #include "utils/mtime.h"
@@ -1544,6 +1545,88 @@ static void test_zset_lex_ranges_and_encodings(void)
     obj_release(z);
 }
 
+/* Both sets hold the same (member, score) sequence, forward and backward. */
+static void zcheck_same(const struct obj *a, const struct obj *b)
+{
+    CHECK_EQ_INT(zset_len(a), zset_len(b));
+    for (int rev = 0; rev < 2; rev++) {
+        struct zset_iter ia, ib;
+        struct zset_elem ea, eb;
+        size_t n = zset_len(a), seen = 0;
+        if (n == 0)
+            return;
+        zset_iter_init(&ia, a, rev ? n - 1 : 0, n, rev);
+        zset_iter_init(&ib, b, rev ? n - 1 : 0, n, rev);
+        while (zset_iter_next(&ia, &ea)) {
+            CHECK(zset_iter_next(&ib, &eb));
+            CHECK_EQ_MEM(ea.p, ea.len, eb.p, eb.len);
+            CHECK(ea.score == eb.score);
+            size_t ra, rb;
+            CHECK(zset_rank(a, ea.p, ea.len, &ra) && zset_rank(b, eb.p, eb.len, &rb) && ra == rb);
+            seen++;
+        }
+        CHECK_EQ_INT(seen, n);
+    }
+}
+
+static void zscan_count(void *ud, const char *m, size_t len, double score)
+{
+    size_t *n = ud;
+    (*n) += 1 + len;
+}
+
+/* The listpack packs integral scores as integers and others as raw doubles, and members that
+ * read as integers as integers: every such value must come back exactly as given. */
+static void test_zset_listpack_scores_and_int_members(void)
+{
+    const char *ms[] = {"123", "-5", "007", "0", "", "9223372036854775807",
+                        "-9223372036854775808", "9223372036854775808", "abc", "12a", "1.5",
+                        " 1"};
+    const double sc[] = {1.5, -0.0, 0, 1e300, -1.0 / 0.0, 1.0 / 0.0, 9223372036854775808.0,
+                         -9223372036854775808.0, 3, 0.1, -2.25, 4503599627370497.0};
+    struct obj *a = zset_new(), *b = zset_new_skiplist();
+    double ns, s;
+    size_t want = 0;
+    for (size_t i = 0; i < 12; i++) {
+        CHECK(zset_add(a, sc[i], ms[i], strlen(ms[i]), 0, &ns) == ZSET_OUT_ADDED);
+        CHECK(zset_add(b, sc[i], ms[i], strlen(ms[i]), 0, &ns) == ZSET_OUT_ADDED);
+        want += 1 + strlen(ms[i]);
+    }
+    CHECK(a->enc == OBJ_ENC_LISTPACK);
+    zcheck_same(a, b);
+    for (size_t i = 0; i < 12; i++)
+        CHECK(zset_score(a, ms[i], strlen(ms[i]), &s) && s == sc[i]);
+    CHECK(!zset_score(a, "12", 2, &s) && !zset_score(a, "-0", 2, &s));
+    size_t got = 0;
+    CHECK(zset_scan(a, 0, zscan_count, &got) == 0);
+    CHECK_EQ_INT(got, want);
+    /* Score changes that keep the element in place and ones that move it. */
+    CHECK(zset_add(a, 0.25, "abc", 3, ZSET_ADD_INCR, &ns) == ZSET_OUT_UPDATED && ns == 3.25);
+    CHECK(zset_add(b, 0.25, "abc", 3, ZSET_ADD_INCR, &ns) == ZSET_OUT_UPDATED);
+    CHECK(zset_add(a, 1e301, "-5", 2, 0, &ns) == ZSET_OUT_UPDATED);
+    CHECK(zset_add(b, 1e301, "-5", 2, 0, &ns) == ZSET_OUT_UPDATED);
+    CHECK(zset_add(a, -7, "123", 3, 0, &ns) == ZSET_OUT_UPDATED);
+    CHECK(zset_add(b, -7, "123", 3, 0, &ns) == ZSET_OUT_UPDATED);
+    zcheck_same(a, b);
+    CHECK(zset_remove(a, "0", 1) && zset_remove(b, "0", 1) && !zset_remove(a, "0", 1));
+    zset_delete_range(a, 2, 3);
+    zset_delete_range(b, 2, 3);
+    zcheck_same(a, b);
+    struct zset_range r = {.min = 0, .max = 1.0 / 0.0, .minex = true, .maxex = false};
+    CHECK_EQ_INT(zset_range_lower(a, &r), zset_range_lower(b, &r));
+    CHECK_EQ_INT(zset_range_upper(a, &r), zset_range_upper(b, &r));
+    zset_shrink_if_small(b, 20);
+    CHECK(b->enc == OBJ_ENC_LISTPACK);
+    zcheck_same(a, b);
+    struct obj *d = zset_dup(a);
+    zcheck_same(a, d);
+    zset_delete_range(d, 0, zset_len(d));
+    CHECK_EQ_INT(zset_len(d), 0);
+    obj_release(d);
+    obj_release(a);
+    obj_release(b);
+}
+
 /* ---- hash --------------------------------------------------------------------------------- */
 
 static bool hash_value_is(struct obj *h, const char *f, const char *want)
@@ -1647,6 +1730,189 @@ static void test_hash_encodings_and_conversion(void)
     obj_release(h);
 }
 
+/* ---- sets: intset and the set type ------------------------------------------------------ */
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Random adds and removes across all three widths, checked against a sorted model array. */
+static void test_intset_random_ops_against_model(void)
+{
+    static const int64_t ranges[] = {100, 40000, 3000000000LL, INT64_MAX};
+    int64_t model[4000];
+    size_t n = 0;
+    struct intset *is = intset_new();
+    CHECK_EQ_INT(is->width, 2);
+    for (int step = 0; step < 4000; step++) {
+        int64_t span = ranges[(step / 1000) % 4];
+        int64_t v = (int64_t)(rand_u64() % (uint64_t)span);
+        if (rand_u64() % 2)
+            v = -v - (span == INT64_MAX ? 1 : 0);
+        bool in_model = false;
+        size_t at = 0;
+        for (; at < n; at++)
+            if (model[at] == v) {
+                in_model = true;
+                break;
+            }
+        if (rand_u64() % 3 != 0) {
+            bool added;
+            is = intset_add(is, v, &added);
+            CHECK(added == !in_model);
+            if (!in_model)
+                model[n++] = v;
+        } else {
+            bool removed;
+            is = intset_remove(is, v, &removed);
+            CHECK(removed == in_model);
+            if (in_model)
+                model[at] = model[--n];
+        }
+    }
+    qsort(model, n, sizeof(model[0]), cmp_i64);
+    CHECK_EQ_INT(intset_len(is), n);
+    bool same = true;
+    for (size_t i = 0; i < n; i++)
+        same = same && intset_get(is, (uint32_t)i) == model[i] && intset_find(is, model[i]);
+    CHECK(same);
+    CHECK_EQ_INT(is->width, 8); /* widened once, never narrowed */
+    struct intset *copy = intset_dup(is);
+    CHECK_EQ_INT(intset_blob_len(copy), intset_blob_len(is));
+    intset_free(copy);
+    intset_free(is);
+}
+
+static void test_intset_widening_keeps_order(void)
+{
+    struct intset *is = intset_new();
+    is = intset_add(is, 5, NULL);
+    is = intset_add(is, -3, NULL);
+    is = intset_add(is, 70000, NULL); /* to 32 bits, appended */
+    CHECK_EQ_INT(is->width, 4);
+    is = intset_add(is, -5000000000LL, NULL); /* to 64 bits, prepended */
+    CHECK_EQ_INT(is->width, 8);
+    is = intset_add(is, INT64_MIN, NULL);
+    is = intset_add(is, INT64_MAX, NULL);
+    static const int64_t want[] = {INT64_MIN, -5000000000LL, -3, 5, 70000, INT64_MAX};
+    CHECK_EQ_INT(intset_len(is), 6);
+    for (uint32_t i = 0; i < 6; i++)
+        CHECK(intset_get(is, i) == want[i]);
+    CHECK(!intset_find(is, 4) && intset_find(is, -3));
+    is = intset_remove_at(is, 0);
+    CHECK(intset_get(is, 0) == -5000000000LL);
+    intset_free(is);
+}
+
+static void set_count_visit(void *ud, const char *p, size_t len)
+{
+    (void)p;
+    (void)len;
+    (*(size_t *)ud)++;
+}
+
+static bool set_has(struct obj *s, const char *m) { return set_contains(s, m, strlen(m)); }
+
+static void test_set_encodings_and_conversion(void)
+{
+    long long saved = set_max_intset_entries;
+    struct obj *s = set_new_for("1", 1);
+    CHECK_EQ_STR(obj_enc_name(s), "intset");
+    char m[32];
+    for (int i = 0; i < 512; i++) {
+        int ml = snprintf(m, sizeof(m), "%d", i * 3 - 700);
+        CHECK(set_add(s, m, (size_t)ml));
+    }
+    CHECK(!set_add(s, "-700", 4));
+    CHECK_EQ_STR(obj_enc_name(s), "intset");
+    CHECK(set_add(s, "100000", 6)); /* the 513th member */
+    CHECK_EQ_STR(obj_enc_name(s), "hashtable");
+    CHECK_EQ_INT(set_len(s), 513);
+    CHECK(set_has(s, "-700") && set_has(s, "100000") && !set_has(s, "-701"));
+    CHECK(set_remove(s, "100000", 6) && !set_remove(s, "100000", 6));
+    CHECK_EQ_STR(obj_enc_name(s), "hashtable"); /* never back */
+    obj_release(s);
+
+    /* Only Redis's canonical integers go into an intset. */
+    static const char *not_ints[] = {"01", "-0", "+1", " 1", "1.0", "9223372036854775808", ""};
+    for (size_t i = 0; i < sizeof(not_ints) / sizeof(not_ints[0]); i++) {
+        s = set_new_for(not_ints[i], strlen(not_ints[i]));
+        set_add(s, not_ints[i], strlen(not_ints[i]));
+        CHECK_EQ_STR(obj_enc_name(s), "hashtable");
+        CHECK(set_has(s, not_ints[i]));
+        obj_release(s);
+    }
+    s = set_new();
+    CHECK(set_add(s, "-9223372036854775808", 20));
+    CHECK(!set_has(s, "x") && !set_remove(s, "-0", 2));
+    CHECK(set_add(s, "x", 1));
+    CHECK_EQ_STR(obj_enc_name(s), "hashtable");
+    CHECK(set_has(s, "-9223372036854775808"));
+    obj_release(s);
+
+    set_max_intset_entries = 0;
+    s = set_new_for("7", 1);
+    set_add(s, "7", 1);
+    CHECK_EQ_STR(obj_enc_name(s), "hashtable");
+    obj_release(s);
+    set_max_intset_entries = saved;
+}
+
+/* Pops, splits and random picks in both encodings; SSCAN reaches every member. */
+static void test_set_random_pop_split_scan(void)
+{
+    for (int table = 0; table < 2; table++) {
+        struct obj *s = set_new();
+        char m[32];
+        for (int i = 0; i < 300; i++) {
+            int ml = snprintf(m, sizeof(m), table ? "m%d" : "%d", i);
+            set_add(s, m, (size_t)ml);
+        }
+        CHECK_EQ_STR(obj_enc_name(s), table ? "hashtable" : "intset");
+        struct obj *copy = set_dup(s);
+        size_t n = 0;
+        set_pop(s, set_count_visit, &n);
+        CHECK_EQ_INT(n, 1);
+        CHECK_EQ_INT(set_len(s), 299);
+        CHECK_EQ_INT(set_len(copy), 300);
+
+        n = 0;
+        set_random_many(s, 50, true, set_count_visit, &n);
+        set_random_many(s, 200, true, set_count_visit, &n);
+        set_random_many(s, 1000, false, set_count_visit, &n);
+        CHECK_EQ_INT(n, 1250);
+
+        struct obj *kept = set_split_random(s, 20);
+        CHECK_EQ_INT(set_len(kept), 20);
+        CHECK_EQ_INT(set_len(s), 279);
+        CHECK_EQ_STR(obj_enc_name(kept), table ? "hashtable" : "intset");
+        struct set_iter it;
+        const char *p;
+        size_t len;
+        bool disjoint = true, from_copy = true;
+        set_iter_init(&it, kept);
+        while (set_iter_next(&it, &p, &len)) {
+            disjoint = disjoint && !set_contains(s, p, len);
+            from_copy = from_copy && set_contains(copy, p, len);
+        }
+        set_iter_done(&it);
+        CHECK(disjoint && from_copy);
+
+        n = 0;
+        unsigned long long cur = 0;
+        do {
+            cur = set_scan(copy, cur, 10, set_count_visit, &n);
+        } while (cur != 0);
+        CHECK_EQ_INT(n, 300);
+        CHECK(set_memory_usage(copy, 0) > 300);
+        obj_release(kept);
+        obj_release(copy);
+        obj_release(s);
+    }
+}
+
 int main(int argc, char **argv)
 {
     bool timing = !(argc > 1 && strcmp(argv[1], "--no-timing") == 0);
@@ -1676,6 +1942,11 @@ int main(int argc, char **argv)
     RUN(test_hash_encodings_and_conversion);
     RUN(test_zset_random_ops_against_model);
     RUN(test_zset_lex_ranges_and_encodings);
+    RUN(test_zset_listpack_scores_and_int_members);
+    RUN(test_intset_random_ops_against_model);
+    RUN(test_intset_widening_keeps_order);
+    RUN(test_set_encodings_and_conversion);
+    RUN(test_set_random_pop_split_scan);
     if (timing)
         RUN(test_timing_5m_inserts);
     return check_done("test_storage");
