@@ -102,7 +102,7 @@ fuzz-diff: kvd
 test-asan:
 	@$(MAKE) --no-print-directory SANITIZE=1 kvd-asan
 	KVD_BIN=$(CURDIR)/kvd-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tclsh tests/harness/run.tcl --asan
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tclsh tests/harness/run.tcl --asan --tags -timing
 
 test-clients: kvd
 	KVD_BIN=$(CURDIR)/kvd bash tests/clients/run.sh

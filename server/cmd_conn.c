@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "server/args.h"
+#include "server/blocking.h"
 #include "server/commands.h"
 #include "server/conn.h"
 #include "server/reply.h"
@@ -702,6 +703,33 @@ void cmd_client_pause(struct cmd_ctx *ctx)
     reply_ok(c);
 }
 
+/* CLIENT UNBLOCK client-id [TIMEOUT|ERROR]: 1 if that client was blocked and now is not.
+ * The target gets the timeout reply (default) or the UNBLOCKED error before our reply. */
+void cmd_client_unblock(struct cmd_ctx *ctx)
+{
+    struct conn *c = ctx->c;
+    if (ctx->argc > 4) {
+        reply_error(c, ERR_SUBCMD_SYNTAX, (int)ctx->argv[1].len, ctx->argv[1].p, "CLIENT");
+        return;
+    }
+    long long id;
+    if (!arg_to_ll(&ctx->argv[2], &id)) {
+        reply_error(c, ERR_NOT_INTEGER);
+        return;
+    }
+    enum blocking_end how = BLOCKING_END_TIMEOUT;
+    if (ctx->argc == 4) {
+        if (arg_is(&ctx->argv[3], "error"))
+            how = BLOCKING_END_ERROR;
+        else if (!arg_is(&ctx->argv[3], "timeout")) {
+            reply_error(c, ERR_UNBLOCK_REASON);
+            return;
+        }
+    }
+    struct conn *target = client_lookup_id((uint64_t)id);
+    reply_int(c, target != NULL && blocking_unblock(target, how) ? 1 : 0);
+}
+
 /* CLIENT UNPAUSE */
 void cmd_client_unpause(struct cmd_ctx *ctx)
 {
@@ -750,6 +778,8 @@ void cmd_client_help(struct cmd_ctx *ctx)
         "    Turn replies to this connection on or off, or drop only the next one.",
         "SETNAME <name>",
         "    Name this connection (an empty name removes it).",
+        "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+        "    End the wait of a client blocked in a blocking command.",
         "NO-EVICT (ON|OFF)",
         "    Exempt this connection from client eviction, or stop doing so.",
         "HELP",

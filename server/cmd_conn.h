@@ -13,6 +13,7 @@ void cmd_client_kill(struct cmd_ctx *ctx);
 void cmd_client_list(struct cmd_ctx *ctx);
 void cmd_client_no_evict(struct cmd_ctx *ctx);
 void cmd_client_pause(struct cmd_ctx *ctx);
+void cmd_client_unblock(struct cmd_ctx *ctx);
 void cmd_client_reply(struct cmd_ctx *ctx);
 void cmd_client_setname(struct cmd_ctx *ctx);
 void cmd_client_unpause(struct cmd_ctx *ctx);

@@ -3,7 +3,9 @@
  * Owns argument parsing, the order of error checks and the reply shapes of the list group,
  * matched to Redis 7.0 (RESP2 and RESP3). It must not know how lists are stored: elements
  * go through storage/list.h, keys through storage/db.h (so WATCH and blocked clients hear
- * of every change). The blocking forms reuse cmd_list_pop_reply() and cmd_list_move_one() below.
+ * of every change). The blocking forms (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, at the end)
+ * reply at once when they can, else hand server/blocking.c a serve callback that reuses
+ * cmd_list_pop_reply() and cmd_list_move_one().
  * Start at push_generic() and pop_generic().
  *
  * SPDX-License-Identifier: BSD-3-Clause
@@ -14,6 +16,7 @@
 #include <string.h>
 
 #include "server/args.h"
+#include "server/blocking.h"
 #include "server/reply.h"
 #include "server/server.h"
 #include "storage/db.h"
@@ -97,6 +100,11 @@ static void push_into(struct db *db, const struct slice *key, struct obj *l, enu
         obj_release(l);
     } else {
         signal_modified(db, key);
+        /* db_add readies new lists; an in-place push readies too, so a waiter can never
+         * miss elements whatever path made the key a list (cheap when nobody waits). */
+        struct keyspace_hooks *h = &db->ks->hooks;
+        if (h->key_ready != NULL)
+            h->key_ready(db, key->p, key->len, h->ud);
     }
 }
 
@@ -202,18 +210,22 @@ static void pop_generic(struct cmd_ctx *ctx, enum list_where where)
 void cmd_lpop(struct cmd_ctx *ctx) { pop_generic(ctx, LIST_HEAD); }
 void cmd_rpop(struct cmd_ctx *ctx) { pop_generic(ctx, LIST_TAIL); }
 
-/* LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count] */
-void cmd_lmpop(struct cmd_ctx *ctx)
+static bool serve_pop(struct conn *c, struct db *db, const struct slice *key, struct obj *val,
+                      const struct blocking_spec *spec);
+
+/* LMPOP and BLMPOP from numkeys at argv[idx]: numkeys key [key ...] LEFT|RIGHT [COUNT count].
+ * deadline_ms < 0 means the non-blocking form. */
+static void mpop_generic(struct cmd_ctx *ctx, int idx, long long deadline_ms)
 {
     long long numkeys, count = -1;
     enum list_where where;
-    if (!parse_range(ctx, &ctx->argv[1], 1, LLONG_MAX, ERR_NUMKEYS_POSITIVE, &numkeys))
+    if (!parse_range(ctx, &ctx->argv[idx], 1, LLONG_MAX, ERR_NUMKEYS_POSITIVE, &numkeys))
         return;
-    if (numkeys >= ctx->argc - 2) {
+    if (numkeys >= ctx->argc - idx - 1) {
         reply_error(ctx->c, ERR_SYNTAX);
         return;
     }
-    int where_idx = 2 + (int)numkeys;
+    int where_idx = idx + 1 + (int)numkeys;
     if (!parse_where(&ctx->argv[where_idx], &where)) {
         reply_error(ctx->c, ERR_SYNTAX);
         return;
@@ -230,7 +242,7 @@ void cmd_lmpop(struct cmd_ctx *ctx)
     }
     if (count == -1)
         count = 1;
-    for (int j = 2; j < where_idx; j++) {
+    for (int j = idx + 1; j < where_idx; j++) {
         struct obj *l;
         if (!lookup_list(ctx, &ctx->argv[j], DB_LOOKUP_WRITE, &l))
             return;
@@ -241,8 +253,15 @@ void cmd_lmpop(struct cmd_ctx *ctx)
         cmd_list_pop_reply(ctx->c, ctx->db, &ctx->argv[j], l, where, count, true);
         return;
     }
-    reply_null_array(ctx->c);
+    if (deadline_ms < 0 || !blocking_may_block(ctx->c)) {
+        reply_null_array(ctx->c);
+        return;
+    }
+    struct blocking_spec spec = {.type = OBJ_LIST, .serve = serve_pop, .from = where, .count = count};
+    blocking_block(ctx, &ctx->argv[idx + 1], (int)numkeys, deadline_ms, &spec);
 }
+
+void cmd_lmpop(struct cmd_ctx *ctx) { mpop_generic(ctx, 1, -1); }
 
 /* ---- read ----------------------------------------------------------------------------- */
 
@@ -521,3 +540,106 @@ void cmd_lmove(struct cmd_ctx *ctx)
 }
 
 void cmd_rpoplpush(struct cmd_ctx *ctx) { move_generic(ctx, LIST_TAIL, LIST_HEAD); }
+
+/* ---- blocking ------------------------------------------------------------------------- */
+
+/* Serving BLPOP/BRPOP (count 0: [key, element]) and BLMPOP ([key, [elements]]). */
+static bool serve_pop(struct conn *c, struct db *db, const struct slice *key, struct obj *val,
+                      const struct blocking_spec *spec)
+{
+    reply_array(c, 2);
+    reply_bulk(c, key->p, key->len);
+    if (spec->count > 0)
+        cmd_list_pop_reply(c, db, key, val, (enum list_where)spec->from, spec->count, true);
+    else
+        cmd_list_pop_reply(c, db, key, val, (enum list_where)spec->from, 1, false);
+    return true;
+}
+
+/* Serving BLMOVE/BRPOPLPUSH: a destination of another type is Redis's WRONGTYPE reply to the
+ * waiter, which ends its wait with the element left in the source. */
+static bool serve_move(struct conn *c, struct db *db, const struct slice *key, struct obj *val,
+                       const struct blocking_spec *spec)
+{
+    struct slice dst = {.p = spec->dst, .len = spec->dstlen};
+    cmd_list_move_one(c, db, key, val, &dst, (enum list_where)spec->from,
+                      (enum list_where)spec->to);
+    return true;
+}
+
+/* BLPOP/BRPOP key [key ...] timeout: Redis reads the timeout before any key, then serves the
+ * first non-empty key in argument order (a key of another type is WRONGTYPE at once). */
+static void bpop_generic(struct cmd_ctx *ctx, enum list_where where)
+{
+    long long deadline;
+    if (!blocking_parse_timeout(ctx->c, &ctx->argv[ctx->argc - 1], &deadline))
+        return;
+    for (int j = 1; j < ctx->argc - 1; j++) {
+        struct obj *l;
+        if (!lookup_list(ctx, &ctx->argv[j], DB_LOOKUP_WRITE, &l))
+            return;
+        if (l == NULL)
+            continue;
+        serve_pop(ctx->c, ctx->db, &ctx->argv[j], l, &(struct blocking_spec){.from = where});
+        return;
+    }
+    if (!blocking_may_block(ctx->c)) {
+        reply_null_array(ctx->c);
+        return;
+    }
+    struct blocking_spec spec = {.type = OBJ_LIST, .serve = serve_pop, .from = where};
+    blocking_block(ctx, &ctx->argv[1], ctx->argc - 2, deadline, &spec);
+}
+
+void cmd_blpop(struct cmd_ctx *ctx) { bpop_generic(ctx, LIST_HEAD); }
+void cmd_brpop(struct cmd_ctx *ctx) { bpop_generic(ctx, LIST_TAIL); }
+
+/* BLMOVE/BRPOPLPUSH: a missing source blocks even when the destination has another type
+ * (that is only checked when an element is there to move). */
+static void bmove_generic(struct cmd_ctx *ctx, enum list_where from, enum list_where to,
+                          const struct slice *timeout)
+{
+    long long deadline;
+    if (!blocking_parse_timeout(ctx->c, timeout, &deadline))
+        return;
+    struct obj *sl;
+    if (!lookup_list(ctx, &ctx->argv[1], DB_LOOKUP_WRITE, &sl))
+        return;
+    if (sl != NULL) {
+        cmd_list_move_one(ctx->c, ctx->db, &ctx->argv[1], sl, &ctx->argv[2], from, to);
+        return;
+    }
+    if (!blocking_may_block(ctx->c)) {
+        reply_null(ctx->c);
+        return;
+    }
+    struct blocking_spec spec = {.type = OBJ_LIST, .serve = serve_move, .from = from, .to = to,
+                                 .dst = ctx->argv[2].p, .dstlen = ctx->argv[2].len};
+    blocking_block(ctx, &ctx->argv[1], 1, deadline, &spec);
+}
+
+/* BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout */
+void cmd_blmove(struct cmd_ctx *ctx)
+{
+    enum list_where from, to;
+    if (!parse_where(&ctx->argv[3], &from) || !parse_where(&ctx->argv[4], &to)) {
+        reply_error(ctx->c, ERR_SYNTAX);
+        return;
+    }
+    bmove_generic(ctx, from, to, &ctx->argv[5]);
+}
+
+/* BRPOPLPUSH source destination timeout */
+void cmd_brpoplpush(struct cmd_ctx *ctx)
+{
+    bmove_generic(ctx, LIST_TAIL, LIST_HEAD, &ctx->argv[3]);
+}
+
+/* BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count] */
+void cmd_blmpop(struct cmd_ctx *ctx)
+{
+    long long deadline;
+    if (!blocking_parse_timeout(ctx->c, &ctx->argv[1], &deadline))
+        return;
+    mpop_generic(ctx, 2, deadline);
+}

@@ -25,6 +25,11 @@ void cmd_list_pop_reply(struct conn *c, struct db *db, const struct slice *key, 
 bool cmd_list_move_one(struct conn *c, struct db *db, const struct slice *src, struct obj *sl,
                        const struct slice *dst, enum list_where from, enum list_where to);
 
+void cmd_blmove(struct cmd_ctx *ctx);
+void cmd_blmpop(struct cmd_ctx *ctx);
+void cmd_blpop(struct cmd_ctx *ctx);
+void cmd_brpop(struct cmd_ctx *ctx);
+void cmd_brpoplpush(struct cmd_ctx *ctx);
 void cmd_lindex(struct cmd_ctx *ctx);
 void cmd_linsert(struct cmd_ctx *ctx);
 void cmd_llen(struct cmd_ctx *ctx);

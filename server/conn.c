@@ -22,6 +22,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "server/blocking.h"
 #include "server/dispatch.h"
 #include "server/log.h"
 #include "server/reply.h"
@@ -264,6 +265,8 @@ void conn_close(struct conn *c)
         unlink_pending(c);
     if (c->flags & CONN_MONITOR)
         unlink_monitor(c);
+    /* A blocked (or just served, not yet resumed) conn leaves every wait queue. */
+    blocking_conn_closed(c);
     if (c->prev != NULL)
         c->prev->next = c->next;
     else

@@ -48,6 +48,7 @@ enum conn_flag {
     CONN_DIRTY_EXEC = 1u << 15,
     CONN_DIRTY_CAS = 1u << 16,
     CONN_NO_TOUCH = 1u << 17,
+    CONN_DENY_BLOCKING = 1u << 18,    /* blocking commands act non-blocking (EXEC, scripts) */
 };
 
 struct conn {

@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "server/blocking.h"
 #include "server/cmd_server.h"
 #include "server/commands.h"
 #include "server/conn.h"
@@ -156,5 +157,8 @@ enum dispatch_result dispatch_command(struct conn *c)
     c->flags &= ~CONN_REPLY_SKIP;
     c->cur_cmd = NULL;
     server.current = NULL;
+    /* Keys readied by this command are served now that it has finished as a whole (EXEC
+     * and scripts run inside one dispatch, so they get the same rule). */
+    blocking_serve_ready();
     return DISPATCH_DONE;
 }

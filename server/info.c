@@ -19,6 +19,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "server/blocking.h"
 #include "server/config.h"
 #include "server/conn.h"
 #include "server/reply.h"
@@ -148,10 +149,7 @@ static void sec_clients(struct buf *out)
 {
     size_t max_in = 0, max_out = 0, total_in = 0, total_out = 0;
     conn_totals(&max_in, &max_out, &total_in, &total_out);
-    long long blocked = 0;
-    for (struct conn *c = server.clients; c != NULL; c = c->next)
-        if (c->flags & CONN_BLOCKED)
-            blocked++;
+    long long blocked = blocking_count();
     buf_printf(out,
                "connected_clients:%lld\r\n"
                "cluster_connections:0\r\n"
@@ -160,8 +158,9 @@ static void sec_clients(struct buf *out)
                "client_recent_max_output_buffer:%zu\r\n"
                "blocked_clients:%lld\r\n"
                "tracking_clients:0\r\n"
-               "clients_in_timeout_table:0\r\n",
-               server.nclients, server.maxclients, max_in, max_out, blocked);
+               "clients_in_timeout_table:%lld\r\n",
+               server.nclients, server.maxclients, max_in, max_out, blocked,
+               blocking_count_with_timeout());
 }
 
 static void sec_memory(struct buf *out)

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "server/blocking.h"
 #include "server/cmd_server.h"
 #include "server/commands.h"
 #include "server/config.h"
@@ -155,6 +156,8 @@ static void startup(void)
     server.run_id[40] = '\0';
     obj_init_shared();
     keyspace_init(&server.ks, server.databases);
+    blocking_init(server.databases);
+    server.ks.hooks.key_ready = blocking_key_ready;
     server.ks.expire_enabled = true;
     commands_init();
     server.errorstats = dict_new(&errorstats_type);
@@ -163,7 +166,12 @@ static void startup(void)
     server_update_time();
     server.start_time_ms = server.mstime;
     server.lastsave_s = server.mstime / 1000;
-    server.base = event_base_new();
+    /* Precise timers: libevent otherwise reads CLOCK_MONOTONIC_COARSE (a few ms per tick),
+     * and blocked clients' timeouts would fire up to a tick early or late. */
+    struct event_config *evcfg = event_config_new();
+    event_config_set_flag(evcfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+    server.base = event_base_new_with_config(evcfg);
+    event_config_free(evcfg);
     if (server.base == NULL) {
         log_warning("Failed creating the event loop.");
         exit(1);
@@ -185,6 +193,7 @@ static void teardown(void)
         conn_close(server.clients);
     }
     conn_unlisten();
+    blocking_deinit();
     for (int i = 0; i < 2; i++)
         event_free(signal_events[i]);
     event_free(server.cron_ev);

@@ -13,6 +13,7 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "server/blocking.h"
 #include "server/conn.h"
 #include "server/log.h"
 #include "storage/obj.h"
@@ -103,6 +104,9 @@ void server_before_sleep(void)
     }
     if (server.pause != PAUSE_OFF && server.pause_end_ms <= server.mstime)
         conn_unpause_all();
+    /* Serve ready keys (timers and CLIENT UNBLOCK may have queued work) and resume the
+     * pipelines of unblocked clients before their replies are written. */
+    blocking_before_sleep();
     conn_reap();
     conn_flush_pending();
     conn_reap();

@@ -166,8 +166,14 @@ proc ::kvd::main {argv} {
     foreach f $files {
         set ::kvd::current_file $f
         puts "=== [file tail $f]"
+        # Suites run at global level; the globals one creates are removed afterwards so the
+        # next suite starts clean (an array "got" left behind breaks a later "set got").
+        set globals_before [info globals]
         if {[catch {uplevel #0 [list source $f]} err opts]} {
             record_failure "suite [file tail $f] aborted" "$err\n[dict get $opts -errorinfo]"
+        }
+        foreach g [info globals] {
+            if {$g ni $globals_before} { catch {uplevel #0 [list unset $g]} }
         }
         # a suite that aborted may leave servers on the stack
         while {[llength $::kvd::servers]} {
