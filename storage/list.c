@@ -8,8 +8,12 @@
  * (Redis's strict integer syntax, so the text round-trips exactly) are stored as 1..9-byte
  * integers. Node allocations stay within the size class the limit names (8 KB by default),
  * which is what keeps a long list as small as Redis's.
- * Knows nothing of keys, connections or replies; list-compress-depth is accepted but nodes
- * are never compressed.
+ * With list-compress-depth N > 0 (fixed per list when it is created, as in Redis), every
+ * node more than N nodes from both ends is kept LZF-compressed when that saves enough. Readers
+ * decompress a node into a private scratch buffer (node_view), so LRANGE, LINDEX and a forked
+ * child never touch the list; writers decompress in place (node_plain) and call settle()
+ * afterwards, and ends_fix() keeps the N end nodes plain so push and pop stay O(1).
+ * Knows nothing of keys, connections or replies.
  * Start at list_push() and entry_pack(); locate() is the shared positional lookup.
  *
  * SPDX-License-Identifier: BSD-3-Clause
@@ -17,9 +21,11 @@
 #include "storage/list.h"
 
 #include <assert.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "storage/str.h"
+#include "utils/lzf.h"
 #include "utils/mem.h"
 
 int list_max_listpack_size = -2;
@@ -30,6 +36,7 @@ struct list_node {
     uint32_t bytes; /* used bytes of data */
     uint32_t cap;   /* allocated bytes of data */
     uint32_t count; /* entries */
+    uint32_t zbytes; /* 0: data is plain; else data holds this many LZF bytes of `bytes` */
     unsigned char data[];
 };
 
@@ -37,12 +44,17 @@ struct list {
     struct list_node *head, *tail;
     size_t count;  /* elements */
     size_t nnodes;
+    int depth;     /* list-compress-depth when the list was made; 0 = never compress */
 };
 
 /* Positive fills are still capped in bytes, as Redis caps them, so one node never grows
  * past a size the allocator serves from a small class. */
 #define NODE_SAFETY_LIMIT 8192
 #define NODE_MIN_CAP 48
+/* Redis leaves nodes smaller than this plain, and keeps a compressed form only when it saves
+ * more than NODE_MIN_SAVING bytes. */
+#define NODE_MIN_COMPRESS 48
+#define NODE_MIN_SAVING 8
 
 /* ---- entry encoding ------------------------------------------------------------------- */
 
@@ -313,6 +325,7 @@ static struct list_node *node_alloc(size_t cap)
     n->prev = n->next = NULL;
     n->bytes = 0;
     n->count = 0;
+    n->zbytes = 0;
     return n;
 }
 
@@ -363,6 +376,15 @@ static struct list_node *node_shrink(struct list *L, struct list_node *n)
     return n;
 }
 
+static const struct list_node *view_node; /* see node_view() */
+
+/* A freed node's address may come back as another node: drop a view that names it. */
+static void forget_view(const struct list_node *n)
+{
+    if (view_node == n)
+        view_node = NULL;
+}
+
 /* Links a new empty node after prev (NULL: at the head). */
 static struct list_node *node_insert_after(struct list *L, struct list_node *prev, size_t cap)
 {
@@ -385,7 +407,138 @@ static void node_unlink_free(struct list *L, struct list_node *n)
     else
         L->tail = n->prev;
     L->nnodes--;
+    forget_view(n);
     mem_free(n);
+}
+
+/* ---- compression ---------------------------------------------------------------------- */
+
+/* Scratch shared by every list: view_buf holds the plain bytes of the last compressed node a
+ * reader looked at (view_node), zip_buf a compression attempt. kvd's data path is one
+ * thread and readers use an entry before their next list call, so one of each suffices;
+ * a forked child gets its own copies. */
+static unsigned char *view_buf;
+static size_t view_cap;
+static unsigned char *zip_buf;
+static size_t zip_cap;
+
+static unsigned char *scratch_reserve(unsigned char **buf, size_t *cap, size_t want)
+{
+    if (*cap < want) {
+        mem_free(*buf);
+        *buf = mem_alloc(want);
+        *cap = want;
+    }
+    return *buf;
+}
+
+static void decompress_or_die(const struct list_node *n, unsigned char *out)
+{
+    if (lzf_decompress(n->data, n->zbytes, out, n->bytes) != n->bytes) {
+        /* Only our own compressor writes these bytes: a mismatch is memory corruption. */
+        assert(!"list node failed to decompress");
+        abort();
+    }
+}
+
+/* The plain bytes of n without changing the list: n's own data, or a decompressed copy in
+ * view_buf, valid until the next view of another node. reuse trusts that view_buf still
+ * holds n when view_node says so (only while the list cannot have changed). */
+static const unsigned char *node_view(const struct list_node *n, bool reuse)
+{
+    if (n->zbytes == 0)
+        return n->data;
+    if (!reuse || view_node != n) {
+        decompress_or_die(n, scratch_reserve(&view_buf, &view_cap, n->bytes));
+        view_node = n;
+    }
+    return view_buf;
+}
+
+/* Makes n plain in place before a write; returns its (possibly new) address. */
+static struct list_node *node_plain(struct list *L, struct list_node *n)
+{
+    if (n->zbytes == 0)
+        return n;
+    struct list_node *m = mem_alloc(sizeof(*m) + n->bytes);
+    decompress_or_die(n, m->data);
+    m->prev = n->prev;
+    m->next = n->next;
+    m->bytes = n->bytes;
+    m->count = n->count;
+    m->zbytes = 0;
+    m->cap = (uint32_t)(mem_usable(m) - sizeof(*m));
+    forget_view(n);
+    mem_free(n);
+    node_relink(L, m);
+    return m;
+}
+
+/* Compresses a plain node when that is worth it (as Redis judges: at least
+ * NODE_MIN_COMPRESS bytes, saving more than NODE_MIN_SAVING); otherwise leaves it plain. */
+static void node_compress(struct list *L, struct list_node *n)
+{
+    if (n->zbytes != 0 || n->bytes < NODE_MIN_COMPRESS)
+        return;
+    size_t cap = n->bytes - NODE_MIN_SAVING - 1;
+    size_t z = lzf_compress(n->data, n->bytes, scratch_reserve(&zip_buf, &zip_cap, cap), cap);
+    if (z == 0)
+        return;
+    struct list_node *m = mem_alloc(sizeof(*m) + z);
+    memcpy(m, n, sizeof(*m));
+    memcpy(m->data, zip_buf, z);
+    m->zbytes = (uint32_t)z;
+    m->cap = (uint32_t)(mem_usable(m) - sizeof(*m));
+    forget_view(n);
+    mem_free(n);
+    node_relink(L, m);
+}
+
+/* Whether n lies more than depth nodes from both ends, where it should be compressed. */
+static bool node_is_inner(const struct list *L, const struct list_node *n)
+{
+    if (L->depth <= 0)
+        return false;
+    const struct list_node *a = n, *b = n;
+    for (int i = 0; i < L->depth; i++) {
+        a = a->prev;
+        b = b->next;
+        if (a == NULL || b == NULL)
+            return false;
+    }
+    return true;
+}
+
+/* After a write made n plain: compress it again if it is an inner node. n is invalid after. */
+static void settle(struct list *L, struct list_node *n)
+{
+    if (node_is_inner(L, n))
+        node_compress(L, n);
+}
+
+/* After nodes were added or removed: the depth nodes at each end must be plain, and the ones
+ * just inside them (which an end insertion pushed inward, at most two per operation)
+ * compressed. Only the ends are walked, so push and pop stay O(depth). */
+static void ends_fix(struct list *L)
+{
+    if (L->depth <= 0)
+        return;
+    struct list_node *n = L->head;
+    for (int i = 0; i < L->depth && n != NULL; i++)
+        n = node_plain(L, n)->next;
+    for (int i = 0; i < 2 && n != NULL; i++) {
+        struct list_node *next = n->next;
+        settle(L, n);
+        n = next;
+    }
+    n = L->tail;
+    for (int i = 0; i < L->depth && n != NULL; i++)
+        n = node_plain(L, n)->prev;
+    for (int i = 0; i < 2 && n != NULL; i++) {
+        struct list_node *prev = n->prev;
+        settle(L, n);
+        n = prev;
+    }
 }
 
 /* Writes pk at byte offset off of n (which must have room). */
@@ -405,20 +558,21 @@ static void node_cut(struct list_node *n, uint32_t off, size_t size, uint32_t k)
     n->count -= k;
 }
 
-/* Offset of the in-node entry number idx, scanning from the nearer end of the node. */
-static uint32_t node_offset_of(const struct list_node *n, uint32_t idx)
+/* Offset of the in-node entry number idx, scanning data (n's plain bytes) from the nearer
+ * end of the node. */
+static uint32_t node_offset_of(const struct list_node *n, const unsigned char *data, uint32_t idx)
 {
     uint32_t off;
     if (idx <= n->count / 2) {
         off = 0;
         for (uint32_t i = 0; i < idx; i++) {
             struct raw_entry r;
-            off += (uint32_t)entry_decode(n->data + off, &r);
+            off += (uint32_t)entry_decode(data + off, &r);
         }
     } else {
         off = n->bytes;
         for (uint32_t i = n->count; i > idx; i--)
-            off -= (uint32_t)entry_size_before(n->data + off);
+            off -= (uint32_t)entry_size_before(data + off);
     }
     return off;
 }
@@ -447,51 +601,59 @@ static struct list_node *locate(const struct list *L, size_t index, uint32_t *in
     return n;
 }
 
-/* Inserts pk at byte offset off of n, which is in-node position idx. A full node is split
- * at the insertion point (or the neighbour takes the element when it is at an edge). */
+/* Inserts pk at byte offset off of n (plain), which is in-node position idx. A full node is
+ * split at the insertion point (or the neighbour takes the element when it is at an edge).
+ * Recompresses what it touched. */
 static void insert_at(struct list *L, struct list_node *n, uint32_t off, uint32_t idx,
                       const struct packed *pk)
 {
+    size_t nodes_before = L->nnodes;
+    struct list_node *other = NULL, *extra = NULL; /* touched besides n */
     L->count++;
     if (node_allows(n, pk->size)) {
         n = node_reserve(L, n, pk->size);
         node_put(n, off, pk);
-        return;
-    }
-    if (off == 0 && n->prev != NULL && node_allows(n->prev, pk->size)) {
-        struct list_node *p = node_reserve(L, n->prev, pk->size);
+    } else if (off == 0 && n->prev != NULL && node_allows(n->prev, pk->size)) {
+        struct list_node *p = node_reserve(L, node_plain(L, n->prev), pk->size);
         node_put(p, p->bytes, pk);
-        return;
-    }
-    if (off == n->bytes && n->next != NULL && node_allows(n->next, pk->size)) {
-        struct list_node *x = node_reserve(L, n->next, pk->size);
+        other = p;
+    } else if (off == n->bytes && n->next != NULL && node_allows(n->next, pk->size)) {
+        struct list_node *x = node_reserve(L, node_plain(L, n->next), pk->size);
         node_put(x, 0, pk);
-        return;
-    }
-    if (off == 0 || off == n->bytes) {
+        other = x;
+    } else if (off == 0 || off == n->bytes) {
         struct list_node *m = node_insert_after(L, off == 0 ? n->prev : n, pk->size);
         node_put(m, 0, pk);
-        return;
-    }
-    /* Split: the tail part of n moves to a new node, then the element joins one side. */
-    size_t tail_bytes = n->bytes - off;
-    struct list_node *m = node_insert_after(L, n, tail_bytes);
-    memcpy(m->data, n->data + off, tail_bytes);
-    m->bytes = (uint32_t)tail_bytes;
-    m->count = n->count - idx;
-    n->bytes = off;
-    n->count = idx;
-    if (node_allows(n, pk->size)) {
-        n = node_reserve(L, n, pk->size);
-        node_put(n, n->bytes, pk);
-    } else if (node_allows(m, pk->size)) {
-        m = node_reserve(L, m, pk->size);
-        node_put(m, 0, pk);
+        other = m;
     } else {
-        struct list_node *k = node_insert_after(L, n, pk->size);
-        node_put(k, 0, pk);
+        /* Split: the tail part of n moves to a new node, then the element joins one side. */
+        size_t tail_bytes = n->bytes - off;
+        struct list_node *m = node_insert_after(L, n, tail_bytes);
+        memcpy(m->data, n->data + off, tail_bytes);
+        m->bytes = (uint32_t)tail_bytes;
+        m->count = n->count - idx;
+        n->bytes = off;
+        n->count = idx;
+        if (node_allows(n, pk->size)) {
+            n = node_reserve(L, n, pk->size);
+            node_put(n, n->bytes, pk);
+        } else if (node_allows(m, pk->size)) {
+            m = node_reserve(L, m, pk->size);
+            node_put(m, 0, pk);
+        } else {
+            extra = node_insert_after(L, n, pk->size);
+            node_put(extra, 0, pk);
+        }
+        n = node_shrink(L, n);
+        other = m;
     }
-    node_shrink(L, n);
+    settle(L, n);
+    if (other != NULL)
+        settle(L, other);
+    if (extra != NULL)
+        settle(L, extra);
+    if (L->nnodes != nodes_before)
+        ends_fix(L);
 }
 
 /* Deletes the entry of size bytes at off in n; frees n when it empties. */
@@ -510,6 +672,7 @@ static void delete_at(struct list *L, struct list_node *n, uint32_t off, size_t 
 struct obj *list_new(void)
 {
     struct list *L = mem_calloc(1, sizeof(*L));
+    L->depth = list_compress_depth;
     return obj_new(OBJ_LIST, OBJ_ENC_QUICKLIST, L);
 }
 
@@ -524,12 +687,15 @@ void list_push(struct obj *l, enum list_where where, const char *p, size_t len)
     struct packed pk;
     entry_pack(&pk, p, len);
     struct list_node *n = where == LIST_HEAD ? L->head : L->tail;
-    if (n == NULL || !node_allows(n, pk.size))
+    bool fresh = n == NULL || !node_allows(n, pk.size);
+    if (fresh)
         n = node_insert_after(L, where == LIST_HEAD ? NULL : L->tail, pk.size);
     else
-        n = node_reserve(L, n, pk.size);
+        n = node_reserve(L, node_plain(L, n), pk.size);
     node_put(n, where == LIST_HEAD ? 0 : n->bytes, &pk);
     L->count++;
+    if (fresh)
+        ends_fix(L);
 }
 
 struct obj *list_pop(struct obj *l, enum list_where where)
@@ -537,12 +703,15 @@ struct obj *list_pop(struct obj *l, enum list_where where)
     struct list *L = list_of(l);
     if (L->count == 0)
         return NULL;
-    struct list_node *n = where == LIST_HEAD ? L->head : L->tail;
+    struct list_node *n = node_plain(L, where == LIST_HEAD ? L->head : L->tail);
     uint32_t off = where == LIST_HEAD ? 0 : n->bytes - (uint32_t)entry_size_before(n->data + n->bytes);
     struct raw_entry r;
     entry_decode(n->data + off, &r);
     struct obj *o = r.p != NULL ? str_new((const char *)r.p, r.len) : str_new_int(r.v, true);
+    bool last = n->count == 1;
     delete_at(L, n, off, r.size);
+    if (last)
+        ends_fix(L);
     return o;
 }
 
@@ -565,8 +734,9 @@ bool list_index(struct obj *l, long long index, struct list_entry *out)
         return false;
     uint32_t in;
     struct list_node *n = locate(L, i, &in);
+    const unsigned char *data = node_view(n, false);
     struct raw_entry r;
-    entry_decode(n->data + node_offset_of(n, in), &r);
+    entry_decode(data + node_offset_of(n, data, in), &r);
     raw_to_entry(&r, out);
     return true;
 }
@@ -578,8 +748,8 @@ bool list_set(struct obj *l, long long index, const char *p, size_t len)
     if (!normalize_index(L, index, &i))
         return false;
     uint32_t in;
-    struct list_node *n = locate(L, i, &in);
-    uint32_t off = node_offset_of(n, in);
+    struct list_node *n = node_plain(L, locate(L, i, &in));
+    uint32_t off = node_offset_of(n, n->data, in);
     struct raw_entry r;
     entry_decode(n->data + off, &r);
     struct packed pk;
@@ -594,6 +764,7 @@ bool list_set(struct obj *l, long long index, const char *p, size_t len)
         memmove(n->data + off + pk.size, n->data + off + r.size, n->bytes - off - r.size);
         entry_write(n->data + off, &pk);
         n->bytes = (uint32_t)(n->bytes - r.size + pk.size);
+        settle(L, n);
         return true;
     }
     /* The node would overflow: take the old entry out and insert as LINSERT does. */
@@ -610,13 +781,15 @@ bool list_insert(struct obj *l, const char *pivot, size_t plen, enum list_where 
     struct needle nd;
     needle_init(&nd, pivot, plen);
     for (struct list_node *n = L->head; n != NULL; n = n->next) {
+        const unsigned char *data = node_view(n, false);
         uint32_t off = 0;
         for (uint32_t i = 0; i < n->count; i++) {
             struct raw_entry r;
-            entry_decode(n->data + off, &r);
+            entry_decode(data + off, &r);
             if (needle_match(&nd, &r)) {
                 struct packed pk;
                 entry_pack(&pk, val, vlen);
+                n = node_plain(L, n);
                 if (where == LIST_TAIL)
                     insert_at(L, n, off + (uint32_t)r.size, i + 1, &pk);
                 else
@@ -625,6 +798,19 @@ bool list_insert(struct obj *l, const char *pivot, size_t plen, enum list_where 
             }
             off += (uint32_t)r.size;
         }
+    }
+    return false;
+}
+
+/* Whether any entry of the (compressed) node n matches nd. */
+static bool node_has_match(const struct list_node *n, const struct needle *nd)
+{
+    const unsigned char *data = node_view(n, false);
+    for (uint32_t off = 0; off < n->bytes;) {
+        struct raw_entry r;
+        off += (uint32_t)entry_decode(data + off, &r);
+        if (needle_match(nd, &r))
+            return true;
     }
     return false;
 }
@@ -639,9 +825,18 @@ size_t list_remove(struct obj *l, const char *p, size_t len, long long count)
     size_t removed = 0;
     bool from_tail = count < 0;
     struct list_node *n = from_tail ? L->tail : L->head;
+    size_t nodes_before = L->nnodes;
     while (n != NULL && (limit == 0 || removed < limit)) {
         struct list_node *after = from_tail ? n->prev : n->next;
         uint32_t hits = 0;
+        if (n->zbytes != 0) {
+            /* Look before decompressing in place: most nodes of a long list hold no match. */
+            if (!node_has_match(n, &nd)) {
+                n = after;
+                continue;
+            }
+            n = node_plain(L, n);
+        }
         if (!from_tail) {
             uint32_t off = 0;
             while (off < n->bytes && (limit == 0 || removed + hits < limit)) {
@@ -672,9 +867,11 @@ size_t list_remove(struct obj *l, const char *p, size_t len, long long count)
         if (n->count == 0)
             node_unlink_free(L, n);
         else if (hits > 0)
-            node_shrink(L, n);
+            settle(L, node_shrink(L, n));
         n = after;
     }
+    if (L->nnodes != nodes_before)
+        ends_fix(L);
     return removed;
 }
 
@@ -696,7 +893,8 @@ void list_delete_range(struct obj *l, size_t start, size_t n)
             uint32_t k = node->count - in;
             if (k > n)
                 k = (uint32_t)n;
-            uint32_t off = node_offset_of(node, in);
+            node = node_plain(L, node);
+            uint32_t off = node_offset_of(node, node->data, in);
             uint32_t end = off;
             for (uint32_t i = 0; i < k; i++) {
                 struct raw_entry r;
@@ -704,11 +902,12 @@ void list_delete_range(struct obj *l, size_t start, size_t n)
             }
             node_cut(node, off, end - off, k);
             n -= k;
-            node_shrink(L, node);
+            settle(L, node_shrink(L, node));
         }
         node = next;
         in = 0;
     }
+    ends_fix(L);
 }
 
 void list_iter_init(struct list_iter *it, struct obj *l, size_t start, enum list_where dir)
@@ -723,12 +922,13 @@ void list_iter_init(struct list_iter *it, struct obj *l, size_t start, enum list
     }
     uint32_t in;
     it->node = locate(L, start, &in);
-    it->off = node_offset_of(it->node, in);
+    const unsigned char *data = node_view(it->node, false);
+    it->off = node_offset_of(it->node, data, in);
     if (dir == LIST_TAIL) {
         it->left = L->count - start;
     } else {
         struct raw_entry r;
-        it->off += (uint32_t)entry_decode(it->node->data + it->off, &r);
+        it->off += (uint32_t)entry_decode(data + it->off, &r);
         it->left = start + 1;
     }
 }
@@ -739,18 +939,22 @@ bool list_iter_next(struct list_iter *it, struct list_entry *out)
         return false;
     struct raw_entry r;
     if (it->dir == LIST_TAIL) {
-        if (it->off >= it->node->bytes) {
+        bool same = it->off < it->node->bytes;
+        if (!same) {
             it->node = it->node->next;
             it->off = 0;
         }
-        it->off += (uint32_t)entry_decode(it->node->data + it->off, &r);
+        const unsigned char *data = node_view(it->node, same);
+        it->off += (uint32_t)entry_decode(data + it->off, &r);
     } else {
-        if (it->off == 0) {
+        bool same = it->off > 0;
+        if (!same) {
             it->node = it->node->prev;
             it->off = it->node->bytes;
         }
-        it->off -= (uint32_t)entry_size_before(it->node->data + it->off);
-        entry_decode(it->node->data + it->off, &r);
+        const unsigned char *data = node_view(it->node, same);
+        it->off -= (uint32_t)entry_size_before(data + it->off);
+        entry_decode(data + it->off, &r);
     }
     it->left--;
     raw_to_entry(&r, out);
@@ -767,11 +971,15 @@ struct obj *list_dup(const struct obj *l)
     const struct list *L = list_of(l);
     struct obj *o = list_new();
     struct list *D = list_of(o);
+    D->depth = L->depth;
     for (const struct list_node *n = L->head; n != NULL; n = n->next) {
-        struct list_node *m = node_insert_after(D, D->tail, n->bytes);
-        memcpy(m->data, n->data, n->bytes);
+        /* Compressed nodes are copied as they are: same position, same form. */
+        size_t size = n->zbytes != 0 ? n->zbytes : n->bytes;
+        struct list_node *m = node_insert_after(D, D->tail, size);
+        memcpy(m->data, n->data, size);
         m->bytes = n->bytes;
         m->count = n->count;
+        m->zbytes = n->zbytes;
     }
     D->count = L->count;
     return o;
@@ -783,6 +991,7 @@ void list_free(void *ptr)
     struct list_node *n = L->head;
     while (n != NULL) {
         struct list_node *next = n->next;
+        forget_view(n);
         mem_free(n);
         n = next;
     }

@@ -24,14 +24,15 @@
  * positive = entries per node (still at most 8 KB). The server writes it at startup and on
  * CONFIG SET; it applies to nodes filled from then on. */
 extern int list_max_listpack_size;
-/* CONFIG list-compress-depth. Stored for CONFIG GET; kvd does not compress list nodes
- * (every node stays plain whatever the depth). */
+/* CONFIG list-compress-depth: 0 = plain; N > 0 keeps N nodes at each end plain and
+ * LZF-compresses the inner ones. Like Redis, a list keeps the depth it was created with. */
 extern int list_compress_depth;
 
 enum list_where { LIST_HEAD = 0, LIST_TAIL = 1 };
 
-/* One element as read from a list. p/len are borrowed: valid until the list next changes
- * (p may point into buf, so do not copy the struct and keep using the copy's p). */
+/* One element as read from a list. p/len are borrowed: valid until the next call into any
+ * list (an element of a compressed node lives in a shared scratch buffer) or until the list
+ * changes; p may point into buf, so do not copy the struct and keep using the copy's p. */
 struct list_entry {
     const char *p;
     size_t len;

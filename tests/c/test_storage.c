@@ -1913,6 +1913,140 @@ static void test_set_random_pop_split_scan(void)
     }
 }
 
+/* ---- list compression (list-compress-depth) ------------------------------------------- */
+
+/* Values that LZF can shrink (a repeated pattern), mixed with the packed-form samples so
+ * compressed nodes hold every entry encoding. */
+static size_t list_zip_value(char *buf, size_t cap)
+{
+    if (rand_below(3) == 0)
+        return list_sample_value(buf, cap);
+    size_t len = 1 + rand_below(rand_below(4) == 0 ? 600 : 40);
+    if (len > cap)
+        len = cap;
+    char tag = (char)('a' + rand_below(4));
+    for (size_t i = 0; i < len; i++)
+        buf[i] = i % 7 == 6 ? tag : "pattern"[i % 7];
+    return len;
+}
+
+static void test_list_compression_random_ops_against_model(void)
+{
+    static const int fills[] = {-1, 4, -2};
+    char buf[5000];
+    for (int depth = 0; depth <= 3; depth++) {
+        for (size_t f = 0; f < sizeof(fills) / sizeof(fills[0]); f++) {
+            list_compress_depth = depth;
+            list_max_listpack_size = fills[f];
+            struct obj *l = list_new();
+            struct list_model m = {0};
+            for (int step = 0; step < 3000; step++) {
+                uint64_t op = rand_below(12);
+                size_t len = list_zip_value(buf, sizeof(buf));
+                if (op <= 3 || m.n == 0) {
+                    enum list_where w = rand_below(2) ? LIST_HEAD : LIST_TAIL;
+                    list_push(l, w, buf, len);
+                    model_insert(&m, w == LIST_HEAD ? 0 : m.n, buf, len);
+                } else if (op == 4) {
+                    enum list_where w = rand_below(2) ? LIST_HEAD : LIST_TAIL;
+                    struct obj *v = list_pop(l, w);
+                    size_t at = w == LIST_HEAD ? 0 : m.n - 1;
+                    char tmp[NUM_LL_MAXLEN];
+                    size_t vlen;
+                    const char *vp = str_bytes(v, tmp, &vlen);
+                    CHECK_EQ_MEM(vp, vlen, m.v[at], strlen(m.v[at]));
+                    obj_release(v);
+                    model_delete(&m, at, 1);
+                } else if (op == 5) {
+                    size_t at = rand_below(m.n);
+                    CHECK(list_set(l, (long long)at, buf, len));
+                    mem_free(m.v[at]);
+                    m.v[at] = mem_strndup(buf, len);
+                } else if (op == 6) {
+                    const char *pivot = m.v[rand_below(m.n)];
+                    size_t first = 0;
+                    while (strcmp(m.v[first], pivot) != 0)
+                        first++;
+                    bool after = rand_below(2);
+                    char pb[5000];
+                    size_t plen = strlen(pivot);
+                    memcpy(pb, pivot, plen);
+                    CHECK(list_insert(l, pb, plen, after ? LIST_TAIL : LIST_HEAD, buf, len));
+                    model_insert(&m, first + (after ? 1 : 0), buf, len);
+                } else if (op == 7) {
+                    char nb[5000];
+                    const char *needle = m.v[rand_below(m.n)];
+                    size_t nlen = strlen(needle);
+                    memcpy(nb, needle, nlen);
+                    long long count = (long long)rand_below(5) - 2;
+                    size_t want = 0;
+                    if (count >= 0) {
+                        for (size_t i = 0; i < m.n && (count == 0 || want < (size_t)count);) {
+                            if (strlen(m.v[i]) == nlen && memcmp(m.v[i], nb, nlen) == 0) {
+                                model_delete(&m, i, 1);
+                                want++;
+                            } else {
+                                i++;
+                            }
+                        }
+                    } else {
+                        for (size_t i = m.n; i > 0 && want < (size_t)-count; i--) {
+                            if (strlen(m.v[i - 1]) == nlen && memcmp(m.v[i - 1], nb, nlen) == 0) {
+                                model_delete(&m, i - 1, 1);
+                                want++;
+                            }
+                        }
+                    }
+                    CHECK_EQ_INT(list_remove(l, nb, nlen, count), want);
+                } else if (op == 8 && rand_below(6) == 0) {
+                    size_t start = rand_below(m.n);
+                    size_t k = rand_below(m.n - start + 1);
+                    list_delete_range(l, start, k);
+                    model_delete(&m, start, k);
+                } else {
+                    size_t at = rand_below(m.n);
+                    struct list_entry e;
+                    CHECK(list_index(l, (long long)at, &e));
+                    CHECK_EQ_MEM(e.p, e.len, m.v[at], strlen(m.v[at]));
+                }
+                if (step % 300 == 0)
+                    check_list_matches(l, &m);
+            }
+            check_list_matches(l, &m);
+            struct obj *copy = obj_dup(l);
+            check_list_matches(copy, &m);
+            obj_release(copy);
+            obj_release(l);
+            model_delete(&m, 0, m.n);
+            mem_free(m.v);
+        }
+    }
+    list_compress_depth = 0;
+    list_max_listpack_size = -2;
+}
+
+/* A long list of repetitive values is several times smaller at depth 1, and reads back. */
+static void test_list_compression_saves_memory(void)
+{
+    size_t usage[2];
+    for (int depth = 0; depth <= 1; depth++) {
+        list_compress_depth = depth;
+        struct obj *l = list_new();
+        char v[16];
+        for (int i = 0; i < 20000; i++) {
+            snprintf(v, sizeof(v), "value-%04d", i % 10);
+            list_push(l, LIST_TAIL, v, strlen(v));
+        }
+        usage[depth] = obj_memory_usage(l, 0);
+        struct list_entry e;
+        CHECK(list_index(l, 12345, &e));
+        CHECK_EQ_MEM(e.p, e.len, "value-0005", 10);
+        obj_release(l);
+    }
+    CHECK(usage[1] * 4 < usage[0]);
+    list_compress_depth = 0;
+}
+
 int main(int argc, char **argv)
 {
     bool timing = !(argc > 1 && strcmp(argv[1], "--no-timing") == 0);
@@ -1937,6 +2071,8 @@ int main(int argc, char **argv)
     RUN(test_db_active_expire);
     RUN(test_list_random_ops_against_model);
     RUN(test_list_big_and_encoding);
+    RUN(test_list_compression_random_ops_against_model);
+    RUN(test_list_compression_saves_memory);
     RUN(test_listpack_random_ops_against_model);
     RUN(test_listpack_encodings_find_insert);
     RUN(test_hash_encodings_and_conversion);

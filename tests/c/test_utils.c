@@ -16,6 +16,7 @@
 #include "tests/c/check.h"
 #include "utils/buf.h"
 #include "utils/glob.h"
+#include "utils/lzf.h"
 #include "utils/mem.h"
 #include "utils/mtime.h"
 #include "utils/num.h"
@@ -573,6 +574,97 @@ static void test_mtime(void)
     CHECK(m1 - m0 < 5 * 1000 * 1000);
 }
 
+/* ---- lzf ----------------------------------------------------------------------------- */
+
+/* Compresses, checks the size bound, decompresses into an exact-size buffer (so ASan sees
+ * any overrun) and compares. Returns the compressed size (0: did not fit). */
+static size_t lzf_round_trip(const unsigned char *in, size_t len)
+{
+    size_t cap = len + len / 16 + 64;
+    unsigned char *z = mem_alloc(cap);
+    size_t zlen = lzf_compress(in, len, z, cap);
+    CHECK(zlen > 0);
+    unsigned char *out = mem_alloc(len);
+    CHECK_EQ_INT(lzf_decompress(z, zlen, out, len), len);
+    CHECK(memcmp(out, in, len) == 0);
+    if (len > 1)
+        CHECK_EQ_INT(lzf_decompress(z, zlen, out, len - 1), 0); /* output would not fit */
+    mem_free(out);
+    mem_free(z);
+    return zlen;
+}
+
+static void test_lzf(void)
+{
+    unsigned char *in = mem_alloc(70000);
+    /* Random bytes: little to gain, but every literal-run boundary is crossed. */
+    for (int t = 0; t < 40; t++) {
+        size_t len = 1 + rand_below(t < 20 ? 100 : 70000);
+        for (size_t i = 0; i < len; i++)
+            in[i] = (unsigned char)rand_below(256);
+        lzf_round_trip(in, len);
+    }
+    /* Repetitive data: runs, short and long periods, a small alphabet, long matches. */
+    for (int t = 0; t < 40; t++) {
+        size_t len = 1 + rand_below(70000);
+        size_t period = 1 + rand_below(t % 2 ? 5 : 3000);
+        for (size_t i = 0; i < len; i++)
+            in[i] = i < period ? (unsigned char)rand_below(t % 3 ? 4 : 256) : in[i - period];
+        size_t zlen = lzf_round_trip(in, len);
+        if (len > 10000 && period < 100)
+            CHECK(zlen * 20 < len);
+    }
+    memset(in, 'x', 8192);
+    CHECK(lzf_round_trip(in, 8192) < 120);
+
+    /* Too small an output buffer is refused without writing past it. */
+    unsigned char small[16];
+    for (size_t i = 0; i < 1000; i++)
+        in[i] = (unsigned char)rand_below(256);
+    CHECK_EQ_INT(lzf_compress(in, 1000, small, sizeof(small)), 0);
+    CHECK_EQ_INT(lzf_compress(in, 0, small, sizeof(small)), 0);
+
+    /* Corrupt input: truncated runs, references before the start or cut short. */
+    unsigned char out[64];
+    const unsigned char lit_short[] = {5, 'a', 'b'};               /* run of 6, 2 present */
+    const unsigned char ref_first[] = {0x20, 0x00};                /* reference, no output yet */
+    const unsigned char ref_far[] = {1, 'a', 'b', 0x20, 0x05};     /* 6 back, only 2 written */
+    const unsigned char ref_cut[] = {0, 'a', 0x20};                /* offset byte missing */
+    const unsigned char long_cut[] = {0, 'a', 0xE0};               /* length byte missing */
+    const unsigned char ok[] = {0, 'a', 0x40, 0x00};                /* "a" then 4 copies */
+    CHECK_EQ_INT(lzf_decompress(lit_short, sizeof(lit_short), out, sizeof(out)), 0);
+    CHECK_EQ_INT(lzf_decompress(ref_first, sizeof(ref_first), out, sizeof(out)), 0);
+    CHECK_EQ_INT(lzf_decompress(ref_far, sizeof(ref_far), out, sizeof(out)), 0);
+    CHECK_EQ_INT(lzf_decompress(ref_cut, sizeof(ref_cut), out, sizeof(out)), 0);
+    CHECK_EQ_INT(lzf_decompress(long_cut, sizeof(long_cut), out, sizeof(out)), 0);
+    CHECK_EQ_INT(lzf_decompress(ok, sizeof(ok), out, sizeof(out)), 5);
+    CHECK_EQ_MEM((const char *)out, 5, "aaaaa", 5);
+    CHECK_EQ_INT(lzf_decompress(ok, sizeof(ok), out, 4), 0);
+    /* Random garbage and bit-flipped streams: any answer, but within bounds (ASan judges). */
+    size_t zcap = 9000;
+    unsigned char *z = mem_alloc(zcap);
+    unsigned char *o = mem_alloc(8192);
+    for (size_t i = 0; i < 8192; i++)
+        in[i] = (unsigned char)("abcabd"[i % 6] + (i % 97 == 0));
+    size_t zlen = lzf_compress(in, 8192, z, zcap);
+    CHECK(zlen > 0);
+    for (int t = 0; t < 2000; t++) {
+        unsigned char *g = mem_alloc(zlen);
+        memcpy(g, z, zlen);
+        if (t % 2)
+            for (size_t i = 0; i < zlen; i++)
+                g[i] = (unsigned char)rand_below(256);
+        else
+            g[rand_below(zlen)] ^= (unsigned char)(1 + rand_below(255));
+        size_t glen = t % 4 == 0 ? rand_below(zlen + 1) : zlen;
+        CHECK(lzf_decompress(g, glen, o, 8192) <= 8192);
+        mem_free(g);
+    }
+    mem_free(o);
+    mem_free(z);
+    mem_free(in);
+}
+
 int main(void)
 {
     test_buf();
@@ -582,5 +674,6 @@ int main(void)
     test_sha1();
     test_rand();
     test_mtime();
+    test_lzf();
     return check_done("test_utils");
 }

@@ -711,3 +711,107 @@ with_server {tags {list} overrides {list-max-listpack-size 1}} {
         assert_equal [r exists l] 0
     }
 }
+
+# list-compress-depth: inner nodes are LZF-compressed; nothing a client sees may change.
+with_server {tags {list compress}} {
+    proc zip_value {i} {
+        # Repetitive enough for LZF, distinct enough that LREM/LINSERT pivots are rare.
+        return "item-[expr {$i % 50}]-pattern-pattern-[expr {$i % 7}]"
+    }
+    proc zip_values {from to} {
+        set out {}
+        for {set i $from} {$i <= $to} {incr i} { lappend out [zip_value $i] }
+        return $out
+    }
+
+    test {list-compress-depth 1 gives the same replies as depth 0 for every list command} {
+        set old [lindex [r config get list-compress-depth] 1]
+        r config set list-compress-depth 0
+        r del plain
+        r config set list-compress-depth 1
+        r del zipped
+        expr {srand(4242)}
+        set ops {}
+        for {set i 0} {$i < 6000} {incr i} {
+            lappend ops [list rpush [zip_value $i]]
+        }
+        for {set i 0} {$i < 3000} {incr i} {
+            set n [expr {int(rand() * 8)}]
+            set v [zip_value [expr {int(rand() * 400)}]]
+            set idx [expr {int(rand() * 5000) - 2500}]
+            switch $n {
+                0 { lappend ops [list lpush $v] }
+                1 { lappend ops [list lpop] }
+                2 { lappend ops [list rpop] }
+                3 { lappend ops [list lindex $idx] }
+                4 { lappend ops [list lset $idx $v] }
+                5 { lappend ops [list linsert [expr {rand() < 0.5 ? "before" : "after"}] $v "new-$i"] }
+                6 { lappend ops [list lrem [expr {int(rand() * 5) - 2}] $v] }
+                7 { lappend ops [list lrange $idx [expr {$idx + 50}]] }
+            }
+            if {$i % 500 == 0} {
+                lappend ops [list ltrim 3 -4]
+            }
+        }
+        set diffs 0
+        foreach op $ops {
+            set cmd [lindex $op 0]
+            set args [lrange $op 1 end]
+            set a [catch {r $cmd plain {*}$args} ra]
+            set b [catch {r $cmd zipped {*}$args} rb]
+            if {$a != $b || $ra ne $rb} {
+                incr diffs
+                if {$diffs < 5} { puts "differs: $op -> $ra / $rb" }
+            }
+        }
+        assert_equal $diffs 0
+        assert_equal [r llen plain] [r llen zipped]
+        assert_equal [r lrange plain 0 -1] [r lrange zipped 0 -1]
+        assert_equal [r lrange plain -100 -1] [r lrange zipped -100 -1]
+        assert_equal [r lpos plain [zip_value 7] COUNT 0] [r lpos zipped [zip_value 7] COUNT 0]
+        r config set list-compress-depth $old
+    }
+
+    test {Depths 2 and 3 agree with depth 0 while a list grows and shrinks at both ends} {
+        set old [lindex [r config get list-compress-depth] 1]
+        foreach depth {2 3} {
+            r config set list-compress-depth 0
+            r del plain
+            r rpush plain {*}[zip_values 0 2999]
+            r config set list-compress-depth $depth
+            r del zipped
+            r rpush zipped {*}[zip_values 0 2999]
+            for {set k 0} {$k < 2900} {incr k 97} {
+                assert_equal [r lpop plain 50] [r lpop zipped 50]
+                assert_equal [r rpop plain 47] [r rpop zipped 47]
+                assert_equal [r lrange plain 0 -1] [r lrange zipped 0 -1]
+                r lpush plain a b c
+                r lpush zipped a b c
+            }
+        }
+        r config set list-compress-depth $old
+    }
+
+    test {A compressible 100,000-element list uses far less memory at depth 1} {
+        set old [lindex [r config get list-compress-depth] 1]
+        set usage {}
+        set grew {}
+        foreach depth {0 1} {
+            r flushall
+            r config set list-compress-depth $depth
+            set before [info_field [r info memory] used_memory]
+            for {set i 0} {$i < 100000} {incr i 1000} {
+                r rpush big {*}[zip_values $i [expr {$i + 999}]]
+            }
+            lappend grew [expr {[info_field [r info memory] used_memory] - $before}]
+            lappend usage [r memory usage big samples 0]
+            assert_equal [r lindex big 54321] [zip_value 54321]
+        }
+        lassign $usage u0 u1
+        lassign $grew g0 g1
+        assert {$u1 * 3 < $u0}
+        assert {$g1 * 3 < $g0}
+        r flushall
+        r config set list-compress-depth $old
+    }
+}
