@@ -17,6 +17,7 @@
 
 #include "server/args.h"
 #include "server/blocking.h"
+#include "server/multi.h"
 #include "server/commands.h"
 #include "server/conn.h"
 #include "server/reply.h"
@@ -209,7 +210,7 @@ static void client_info_append(struct buf *b, const struct conn *cl, const struc
     buf_printf(b, " db=%d sub=0 psub=0 ssub=0 multi=%d qbuf=%lld qbuf-free=%lld argv-mem=%lld"
                   " multi-mem=0 rbs=%lld rbp=%lld obl=%lld oll=%lld omem=%lld tot-mem=%lld"
                   " events=%s cmd=%s user=default redir=-1 resp=%d",
-               cl->db_id, (cl->flags & CONN_MULTI) ? 0 : -1, qbuf, qbuf_free, cl->argv_mem,
+               cl->db_id, multi_queued_count(cl), qbuf, qbuf_free, cl->argv_mem,
                (long long)cl->in.cap, (long long)cl->in.len, obl, oll, omem, tot_mem,
                (cl->flags & CONN_WRITE_ARMED) ? "rw" : "r", cmdname, (int)cl->proto);
 }
@@ -289,8 +290,8 @@ void cmd_reset(struct cmd_ctx *ctx)
 {
     struct conn *c = ctx->c;
     leave_monitor(c);
-    /* TODO(#multi): the MULTI module must also drop its queue and WATCHed keys here, and
-     * pub/sub its subscriptions; they do not exist yet. */
+    multi_reset(c); /* drops the MULTI queue and every WATCHed key */
+    /* TODO: pub/sub must drop its subscriptions here; it does not exist yet. */
     /* CONN_REPLY_SKIP stays: after CLIENT REPLY SKIP, Redis drops RESET's own reply too. */
     c->flags &= ~(uint32_t)(CONN_MULTI | CONN_DIRTY_EXEC | CONN_DIRTY_CAS | CONN_PUBSUB |
                             CONN_REPLY_OFF | CONN_REPLY_SKIP_NEXT);

@@ -17,6 +17,7 @@
 
 #include "server/args.h"
 #include "server/blocking.h"
+#include "server/multi.h"
 #include "server/cmd_keyspace.h"
 #include "server/commands.h"
 #include "server/config.h"
@@ -416,6 +417,8 @@ void cmd_swapdb(struct cmd_ctx *ctx)
         return;
     }
     if (a != b) {
+        /* WATCHed keys whose value (or existence) the swap changes fail their EXEC. */
+        multi_touch_swapdb(&server.ks.dbs[a], &server.ks.dbs[b]);
         keyspace_swap(&server.ks, (int)a, (int)b);
         /* Clients stay in their db numbers: wake those whose keys now hold a list. */
         blocking_on_swapdb((int)a, (int)b);
@@ -442,6 +445,7 @@ void cmd_flushdb(struct cmd_ctx *ctx)
 {
     if (!flush_args_ok(ctx))
         return;
+    multi_touch_flushed_db(ctx->db); /* WATCH: before the keys are gone */
     server.dirty += (long long)db_flush(ctx->db);
     reply_ok(ctx->c);
 }
@@ -453,8 +457,10 @@ void cmd_flushall(struct cmd_ctx *ctx)
     if (!flush_args_ok(ctx))
         return;
     long long removed = 0;
-    for (int i = 0; i < server.ks.ndb; i++)
+    for (int i = 0; i < server.ks.ndb; i++) {
+        multi_touch_flushed_db(&server.ks.dbs[i]); /* WATCH: before the keys are gone */
         removed += (long long)db_flush(&server.ks.dbs[i]);
+    }
     server.dirty += removed;
     reply_ok(ctx->c);
 }

@@ -25,6 +25,7 @@
 #include "server/cmd_conn.h"
 #include "server/cmd_server.h"
 #include "server/cmd_command.h"
+#include "server/multi.h"
 #include "server/info.h"
 #include "server/config.h"
 
@@ -1525,6 +1526,63 @@ static struct cmd table[] = {
         .group = "server", .since = "2.6.0",
         .complexity = "O(1)",
         .summary = "Return the server's clock as seconds and microseconds",
+        .syntax = "",
+    },
+    /* transactions (server/multi.c) */
+    {
+        .name = "multi",
+        .fn = cmd_multi,
+        .arity = 1,
+        .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_ALLOW_BUSY,
+        .acl = "@fast @transaction",
+        .group = "transactions", .since = "1.2.0",
+        .complexity = "O(1)",
+        .summary = "Start queuing commands for one atomic EXEC",
+        .syntax = "",
+    },
+    {
+        .name = "exec",
+        .fn = cmd_exec,
+        .arity = 1,
+        .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_SKIP_SLOWLOG,
+        .acl = "@slow @transaction",
+        .group = "transactions", .since = "1.2.0",
+        .complexity = "Depends on commands in the transaction",
+        .summary = "Run the commands queued since MULTI, unless a watched key changed",
+        .syntax = "",
+    },
+    {
+        .name = "discard",
+        .fn = cmd_discard,
+        .arity = 1,
+        .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_ALLOW_BUSY,
+        .acl = "@fast @transaction",
+        .group = "transactions", .since = "2.0.0",
+        .complexity = "O(N), when N is the number of queued commands",
+        .summary = "Drop the commands queued since MULTI and leave the transaction",
+        .syntax = "",
+    },
+    {
+        .name = "watch",
+        .fn = cmd_watch,
+        .arity = -2,
+        .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_ALLOW_BUSY,
+        .first_key = 1, .last_key = -1, .key_step = 1,
+        .acl = "@fast @transaction",
+        .group = "transactions", .since = "2.2.0",
+        .complexity = "O(1) for every key.",
+        .summary = "Make the next EXEC fail if any of these keys changes before it",
+        .syntax = "key [key ...]",
+    },
+    {
+        .name = "unwatch",
+        .fn = cmd_unwatch,
+        .arity = 1,
+        .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_ALLOW_BUSY,
+        .acl = "@fast @transaction",
+        .group = "transactions", .since = "2.2.0",
+        .complexity = "O(1)",
+        .summary = "Stop watching every key watched by this connection",
         .syntax = "",
     },
     /* sorted set */

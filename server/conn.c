@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "server/blocking.h"
+#include "server/multi.h"
 #include "server/dispatch.h"
 #include "server/log.h"
 #include "server/reply.h"
@@ -267,6 +268,7 @@ void conn_close(struct conn *c)
         unlink_monitor(c);
     /* A blocked (or just served, not yet resumed) conn leaves every wait queue. */
     blocking_conn_closed(c);
+    multi_reset(c); /* frees the MULTI queue and unwatches its keys */
     if (c->prev != NULL)
         c->prev->next = c->next;
     else

@@ -15,6 +15,7 @@
 #include "server/cmd_server.h"
 #include "server/commands.h"
 #include "server/conn.h"
+#include "server/multi.h"
 #include "server/reply.h"
 #include "server/server.h"
 #include "utils/mtime.h"
@@ -69,7 +70,7 @@ bool dispatch_is_paused_for(struct conn *c)
     return server.pause != PAUSE_OFF;
 }
 
-static bool held_by_pause(const struct cmd *cmd)
+static bool held_by_pause(const struct conn *c, const struct cmd *cmd)
 {
     if (server.pause == PAUSE_OFF)
         return false;
@@ -79,7 +80,11 @@ static bool held_by_pause(const struct cmd *cmd)
     }
     if (server.pause == PAUSE_ALL)
         return true;
-    return (cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE)) != 0;
+    uint32_t flags = cmd->flags;
+    /* MULTI: an EXEC counts as a write when it would run one (Redis 7.0). */
+    if (cmd->fn == cmd_exec)
+        flags |= multi_queued_flags(c);
+    return (flags & (CMD_WRITE | CMD_MAY_REPLICATE)) != 0;
 }
 
 static void record_stats(struct conn *c, struct cmd *cmd, long long dur_us, bool failed)
@@ -101,6 +106,9 @@ static void record_stats(struct conn *c, struct cmd *cmd, long long dur_us, bool
 /* Clock reads cost real time in a VM, so a command's start is the previous command's end:
  * one monotonic read per command, and the wall clock only per batch or after a slow command. */
 static uint64_t batch_mono_us;
+/* Error-reply count when the last command started or ended: a command failed if errors were
+ * replied since. EXEC's inner commands move it, so only EXEC's own errors fail EXEC. */
+static long long err_mark;
 
 void dispatch_begin_batch(void)
 {
@@ -108,16 +116,40 @@ void dispatch_begin_batch(void)
     server_update_time_mono(batch_mono_us);
 }
 
+void dispatch_call(struct conn *c, struct cmd *cmd)
+{
+    struct cmd_ctx ctx = {.c = c, .db = c->db, .argc = c->argc, .argv = c->argv, .cmd = cmd};
+    struct conn *outer_current = server.current;
+    const struct cmd *outer_cmd = c->cur_cmd;
+    server.current = c;
+    c->cur_cmd = cmd;
+    c->last_cmd = cmd;
+    c->last_interaction_ms = server.mstime;
+    err_mark = server.stat_total_error_replies;
+    uint64_t start = batch_mono_us;
+    cmd->fn(&ctx);
+    batch_mono_us = mono_us();
+    long long dur = (long long)(batch_mono_us - start);
+    if (dur >= 1000)
+        server_update_time_mono(batch_mono_us);
+    record_stats(c, cmd, dur, server.stat_total_error_replies != err_mark);
+    err_mark = server.stat_total_error_replies;
+    c->cur_cmd = outer_cmd;
+    server.current = outer_current;
+}
+
 enum dispatch_result dispatch_command(struct conn *c)
 {
     struct cmd *cmd = cmd_lookup(c->argv[0].p, c->argv[0].len);
     if (cmd == NULL) {
+        multi_flag_error(c); /* every rejection dooms a transaction being queued */
         reply_unknown_command(c);
         return DISPATCH_DONE;
     }
     if (cmd->subcmds != NULL && c->argc >= 2) {
         struct cmd *sub = cmd_lookup_sub(cmd, c->argv[1].p, c->argv[1].len);
         if (sub == NULL) {
+            multi_flag_error(c);
             reply_unknown_subcommand(c);
             return DISPATCH_DONE;
         }
@@ -125,15 +157,29 @@ enum dispatch_result dispatch_command(struct conn *c)
     }
     if (!arity_ok(cmd, c->argc) || cmd->fn == NULL) {
         cmd->rejected_calls++;
-        reply_error(c, ERR_WRONG_ARITY, cmd->fullname);
+        multi_flag_error(c);
+        if (cmd->fn == cmd_exec)
+            multi_exec_abort(c, ERR_WRONG_ARITY, cmd->fullname);
+        else
+            reply_error(c, ERR_WRONG_ARITY, cmd->fullname);
         return DISPATCH_DONE;
     }
     if (!c->authenticated && !(cmd->flags & CMD_NO_AUTH)) {
         cmd->rejected_calls++;
-        reply_error(c, ERR_NOAUTH);
+        multi_flag_error(c);
+        if (cmd->fn == cmd_exec)
+            multi_exec_abort(c, ERR_NOAUTH);
+        else
+            reply_error(c, ERR_NOAUTH);
         return DISPATCH_DONE;
     }
-    if (held_by_pause(cmd))
+    if ((c->flags & CONN_MULTI) && (cmd->flags & CMD_NO_MULTI)) {
+        cmd->rejected_calls++;
+        multi_flag_error(c);
+        reply_error(c, ERR_NOT_IN_MULTI);
+        return DISPATCH_DONE;
+    }
+    if (held_by_pause(c, cmd))
         return DISPATCH_HELD;
 
     /* CLIENT REPLY SKIP silences the command after the one that asked. */
@@ -141,19 +187,14 @@ enum dispatch_result dispatch_command(struct conn *c)
         c->flags &= ~CONN_REPLY_SKIP_NEXT;
         c->flags |= CONN_REPLY_SKIP;
     }
-    struct cmd_ctx ctx = {.c = c, .db = c->db, .argc = c->argc, .argv = c->argv, .cmd = cmd};
-    server.current = c;
-    c->cur_cmd = cmd;
-    c->last_cmd = cmd;
-    c->last_interaction_ms = server.mstime;
-    long long errors_before = server.stat_total_error_replies;
-    uint64_t start = batch_mono_us;
-    cmd->fn(&ctx);
-    batch_mono_us = mono_us();
-    long long dur = (long long)(batch_mono_us - start);
-    if (dur >= 1000)
-        server_update_time_mono(batch_mono_us);
-    record_stats(c, cmd, dur, server.stat_total_error_replies != errors_before);
+    /* Inside MULTI most commands are queued, not run (multi.c replies +QUEUED). */
+    if (multi_queue_if_needed(c, cmd)) {
+        c->last_cmd = cmd;
+        c->last_interaction_ms = server.mstime;
+        c->flags &= ~CONN_REPLY_SKIP;
+        return DISPATCH_DONE;
+    }
+    dispatch_call(c, cmd);
     c->flags &= ~CONN_REPLY_SKIP;
     c->cur_cmd = NULL;
     server.current = NULL;

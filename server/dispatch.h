@@ -23,6 +23,12 @@ void dispatch_begin_batch(void);
 /* Runs the request in c->argv[0..argc). */
 enum dispatch_result dispatch_command(struct conn *c);
 
+/* Runs cmd on c->argv[0..argc) and keeps its statistics, without the checks of
+ * dispatch_command() and without serving blocked clients (EXEC runs its queued commands
+ * through this; blocked clients are served after EXEC as a whole). Added for multi.c. */
+struct cmd;
+void dispatch_call(struct conn *c, struct cmd *cmd);
+
 /* True if c's next command would be held by the current CLIENT PAUSE. */
 bool dispatch_is_paused_for(struct conn *c);
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "server/blocking.h"
+#include "server/multi.h"
 #include "server/cmd_server.h"
 #include "server/commands.h"
 #include "server/config.h"
@@ -158,6 +159,9 @@ static void startup(void)
     keyspace_init(&server.ks, server.databases);
     blocking_init(server.databases);
     server.ks.hooks.key_ready = blocking_key_ready;
+    /* WATCH: every write, deletion and expiry of a key may invalidate transactions. */
+    multi_init(server.databases);
+    server.ks.hooks.key_modified = multi_key_modified;
     server.ks.expire_enabled = true;
     commands_init();
     server.errorstats = dict_new(&errorstats_type);
@@ -194,6 +198,7 @@ static void teardown(void)
     }
     conn_unlisten();
     blocking_deinit();
+    multi_deinit();
     for (int i = 0; i < 2; i++)
         event_free(signal_events[i]);
     event_free(server.cron_ev);
