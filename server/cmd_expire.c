@@ -12,6 +12,7 @@
 
 #include "server/args.h"
 #include "server/cmd_expire.h"
+#include "server/handler.h"
 #include "server/reply.h"
 #include "server/server.h"
 #include "storage/db.h"
@@ -23,14 +24,6 @@ enum {
     EXPOPT_GT = 1u << 2,
     EXPOPT_LT = 1u << 3,
 };
-
-/* db_set_expire() fires no hooks, so WATCH hears about TTL changes from here. */
-static void signal_modified(struct db *db, const struct slice *key)
-{
-    struct keyspace_hooks *h = &db->ks->hooks;
-    if (h->key_modified != NULL)
-        h->key_modified(db, key->p, key->len, h->ud);
-}
 
 /* Parses NX XX GT LT from argv[3] on. An unknown word is reported first, by name, then the
  * incompatible combinations; replies the error and returns false. */
@@ -118,7 +111,7 @@ static void expire_generic(struct cmd_ctx *ctx, long long base_ms, bool in_secon
         db_delete(ctx->db, key->p, key->len);
     else {
         db_set_expire(ctx->db, key->p, key->len, when);
-        signal_modified(ctx->db, key);
+        handler_signal_modified(ctx->db, key);
     }
     server.dirty++;
     reply_int(ctx->c, 1);
@@ -207,7 +200,7 @@ void cmd_persist(struct cmd_ctx *ctx)
         reply_int(ctx->c, 0);
         return;
     }
-    signal_modified(ctx->db, key);
+    handler_signal_modified(ctx->db, key);
     server.dirty++;
     reply_int(ctx->c, 1);
 }

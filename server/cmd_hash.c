@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "server/args.h"
+#include "server/handler.h"
 #include "server/reply.h"
 #include "server/server.h"
 #include "storage/db.h"
@@ -26,23 +27,10 @@
 
 /* ---- shared helpers ------------------------------------------------------------------- */
 
-/* In-place edits keep the same value in the keyspace, so db_* fires nothing for them. */
-static void signal_modified(struct db *db, const struct slice *key)
-{
-    struct keyspace_hooks *h = &db->ks->hooks;
-    if (h->key_modified != NULL)
-        h->key_modified(db, key->p, key->len, h->ud);
-}
-
 /* The hash at key (NULL when absent); false after replying WRONGTYPE. */
 static bool lookup_hash(struct cmd_ctx *ctx, int flags, struct obj **out)
 {
-    const struct slice *key = &ctx->argv[1];
-    if (db_lookup_typed(ctx->db, key->p, key->len, OBJ_HASH, flags, out) != ST_OK) {
-        reply_status(ctx->c, ST_WRONGTYPE);
-        return false;
-    }
-    return true;
+    return handler_lookup_typed(ctx, &ctx->argv[1], OBJ_HASH, flags, out);
 }
 
 /* The hash at key for a write, or a new empty one not yet in the keyspace (*is_new): the
@@ -66,7 +54,7 @@ static void store_hash(struct cmd_ctx *ctx, struct obj *h, bool is_new, bool cha
             db_add(ctx->db, key->p, key->len, h);
         obj_release(h);
     } else if (changed) {
-        signal_modified(ctx->db, key);
+        handler_signal_modified(ctx->db, key);
     }
 }
 
@@ -245,7 +233,7 @@ void cmd_hdel(struct cmd_ctx *ctx)
         if (hash_len(h) == 0)
             db_delete(ctx->db, ctx->argv[1].p, ctx->argv[1].len);
         else
-            signal_modified(ctx->db, &ctx->argv[1]);
+            handler_signal_modified(ctx->db, &ctx->argv[1]);
         server.dirty += deleted;
     }
     reply_int(ctx->c, deleted);
@@ -444,36 +432,13 @@ void cmd_hscan(struct cmd_ctx *ctx)
     if (!lookup_hash(ctx, DB_LOOKUP_READ, &h))
         return;
     if (h == NULL) {
-        reply_array(ctx->c, 2);
-        reply_bulk(ctx->c, "0", 1);
-        reply_empty_array(ctx->c);
+        handler_reply_empty_scan(ctx->c);
         return;
     }
     struct scan_batch b = {.pattern = NULL, .kept = 0};
-    long long count = 10;
-    for (int i = 3; i < ctx->argc; i += 2) {
-        const struct slice *opt = &ctx->argv[i];
-        if (i + 1 >= ctx->argc) {
-            reply_error(ctx->c, ERR_SYNTAX);
-            return;
-        }
-        const struct slice *val = &ctx->argv[i + 1];
-        if (arg_is(opt, "count")) {
-            if (!arg_to_ll(val, &count)) {
-                reply_error(ctx->c, ERR_NOT_INTEGER);
-                return;
-            }
-            if (count < 1) {
-                reply_error(ctx->c, ERR_SYNTAX);
-                return;
-            }
-        } else if (arg_is(opt, "match")) {
-            b.pattern = val->len == 1 && val->p[0] == '*' ? NULL : val;
-        } else {
-            reply_error(ctx->c, ERR_SYNTAX);
-            return;
-        }
-    }
+    long long count;
+    if (!handler_scan_opts(ctx, 3, &b.pattern, &count))
+        return;
     buf_init(&b.bytes);
     /* Redis counts fields and values alike against COUNT, so a call gathers half as many
      * pairs. */

@@ -17,6 +17,7 @@
 
 #include "server/args.h"
 #include "server/blocking.h"
+#include "server/handler.h"
 #include "server/reply.h"
 #include "server/server.h"
 #include "storage/db.h"
@@ -25,14 +26,6 @@
 
 /* ---- shared helpers ------------------------------------------------------------------- */
 
-/* In-place edits keep the same value in the keyspace, so db_* fires nothing for them. */
-static void signal_modified(struct db *db, const struct slice *key)
-{
-    struct keyspace_hooks *h = &db->ks->hooks;
-    if (h->key_modified != NULL)
-        h->key_modified(db, key->p, key->len, h->ud);
-}
-
 /* After elements were removed: an emptied list is deleted (db_delete tells the hooks),
  * otherwise the edit is signalled. */
 static void after_removal(struct db *db, const struct slice *key, struct obj *l)
@@ -40,17 +33,13 @@ static void after_removal(struct db *db, const struct slice *key, struct obj *l)
     if (list_len(l) == 0)
         db_delete(db, key->p, key->len);
     else
-        signal_modified(db, key);
+        handler_signal_modified(db, key);
 }
 
 /* The list at key for a write: ST_OK with *out NULL when absent. Replies WRONGTYPE. */
 static bool lookup_list(struct cmd_ctx *ctx, const struct slice *key, int flags, struct obj **out)
 {
-    if (db_lookup_typed(ctx->db, key->p, key->len, OBJ_LIST, flags, out) != ST_OK) {
-        reply_status(ctx->c, ST_WRONGTYPE);
-        return false;
-    }
-    return true;
+    return handler_lookup_typed(ctx, key, OBJ_LIST, flags, out);
 }
 
 static bool parse_where(const struct slice *a, enum list_where *out)
@@ -99,7 +88,7 @@ static void push_into(struct db *db, const struct slice *key, struct obj *l, enu
         db_add(db, key->p, key->len, l);
         obj_release(l);
     } else {
-        signal_modified(db, key);
+        handler_signal_modified(db, key);
         /* db_add readies new lists; an in-place push readies too, so a waiter can never
          * miss elements whatever path made the key a list (cheap when nobody waits). */
         struct keyspace_hooks *h = &db->ks->hooks;
@@ -429,7 +418,7 @@ void cmd_lset(struct cmd_ctx *ctx)
         reply_error(ctx->c, ERR_INDEX_RANGE);
         return;
     }
-    signal_modified(ctx->db, &ctx->argv[1]);
+    handler_signal_modified(ctx->db, &ctx->argv[1]);
     server.dirty++;
     reply_ok(ctx->c);
 }
@@ -457,7 +446,7 @@ void cmd_linsert(struct cmd_ctx *ctx)
         reply_int(ctx->c, -1);
         return;
     }
-    signal_modified(ctx->db, &ctx->argv[1]);
+    handler_signal_modified(ctx->db, &ctx->argv[1]);
     server.dirty++;
     reply_int(ctx->c, (long long)list_len(l));
 }

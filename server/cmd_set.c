@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "server/args.h"
+#include "server/handler.h"
 #include "server/reply.h"
 #include "server/server.h"
 #include "storage/db.h"
@@ -27,22 +28,10 @@
 
 /* ---- shared helpers ------------------------------------------------------------------- */
 
-/* In-place edits keep the same value in the keyspace, so db_* fires nothing for them. */
-static void signal_modified(struct db *db, const struct slice *key)
-{
-    struct keyspace_hooks *h = &db->ks->hooks;
-    if (h->key_modified != NULL)
-        h->key_modified(db, key->p, key->len, h->ud);
-}
-
 /* The set at key (NULL when absent); false after replying WRONGTYPE. */
 static bool lookup_set(struct cmd_ctx *ctx, const struct slice *key, int flags, struct obj **out)
 {
-    if (db_lookup_typed(ctx->db, key->p, key->len, OBJ_SET, flags, out) != ST_OK) {
-        reply_status(ctx->c, ST_WRONGTYPE);
-        return false;
-    }
-    return true;
+    return handler_lookup_typed(ctx, key, OBJ_SET, flags, out);
 }
 
 static void emit_bulk(void *ud, const char *p, size_t len)
@@ -97,7 +86,7 @@ void cmd_sadd(struct cmd_ctx *ctx)
         db_add(ctx->db, key->p, key->len, s);
         obj_release(s);
     } else if (added > 0) {
-        signal_modified(ctx->db, key);
+        handler_signal_modified(ctx->db, key);
     }
     server.dirty += added;
     reply_int(ctx->c, added);
@@ -121,7 +110,7 @@ void cmd_srem(struct cmd_ctx *ctx)
         if (set_len(s) == 0)
             db_delete(ctx->db, key->p, key->len);
         else
-            signal_modified(ctx->db, key);
+            handler_signal_modified(ctx->db, key);
         server.dirty += removed;
     }
     reply_int(ctx->c, removed);
@@ -153,7 +142,7 @@ void cmd_smove(struct cmd_ctx *ctx)
     if (set_len(from) == 0)
         db_delete(ctx->db, src->p, src->len);
     else
-        signal_modified(ctx->db, src);
+        handler_signal_modified(ctx->db, src);
     server.dirty++;
     if (to == NULL) {
         to = set_new_for(m->p, m->len);
@@ -162,7 +151,7 @@ void cmd_smove(struct cmd_ctx *ctx)
         obj_release(to);
         server.dirty++;
     } else if (set_add(to, m->p, m->len)) {
-        signal_modified(ctx->db, dst);
+        handler_signal_modified(ctx->db, dst);
         server.dirty++;
     }
     reply_int(ctx->c, 1);
@@ -477,7 +466,7 @@ static void spop_count(struct cmd_ctx *ctx)
     if (remaining * 5 > n) {
         for (size_t i = 0; i < n; i++)
             set_pop(s, emit_bulk, ctx->c);
-        signal_modified(ctx->db, key);
+        handler_signal_modified(ctx->db, key);
     } else {
         struct obj *survivors = set_split_random(s, remaining);
         emit_all(ctx->c, s);
@@ -510,7 +499,7 @@ void cmd_spop(struct cmd_ctx *ctx)
     if (set_len(s) == 0)
         db_delete(ctx->db, key->p, key->len);
     else
-        signal_modified(ctx->db, key);
+        handler_signal_modified(ctx->db, key);
     server.dirty++;
 }
 
@@ -569,21 +558,6 @@ void cmd_srandmember(struct cmd_ctx *ctx)
 
 /* ---- SSCAN ------------------------------------------------------------------------------ */
 
-/* Redis reads the cursor with strtoul and refuses only a leading space, trailing junk and
- * overflow; so "+5", "007" and "-1" (wrapping) are valid cursors. */
-static bool parse_cursor(const struct slice *a, unsigned long long *out)
-{
-    if (a->len > 0 && (a->p[0] == ' ' || (a->p[0] >= '\t' && a->p[0] <= '\r')))
-        return false;
-    char *s = mem_strndup(a->p, a->len);
-    char *end;
-    errno = 0;
-    *out = strtoull(s, &end, 10);
-    bool ok = *end == '\0' && errno != ERANGE;
-    mem_free(s);
-    return ok;
-}
-
 /* Members gathered by one SSCAN call, filtered by MATCH as they come: each record is the
  * member's length then its bytes. */
 struct scan_batch {
@@ -607,7 +581,7 @@ static void scan_collect(void *ud, const char *p, size_t len)
 void cmd_sscan(struct cmd_ctx *ctx)
 {
     unsigned long long cursor;
-    if (!parse_cursor(&ctx->argv[2], &cursor)) {
+    if (!arg_to_cursor(&ctx->argv[2], &cursor)) {
         reply_error(ctx->c, ERR_INVALID_CURSOR);
         return;
     }
@@ -615,36 +589,13 @@ void cmd_sscan(struct cmd_ctx *ctx)
     if (!lookup_set(ctx, &ctx->argv[1], DB_LOOKUP_READ, &s))
         return;
     if (s == NULL) {
-        reply_array(ctx->c, 2);
-        reply_bulk(ctx->c, "0", 1);
-        reply_empty_array(ctx->c);
+        handler_reply_empty_scan(ctx->c);
         return;
     }
     struct scan_batch b = {.pattern = NULL, .kept = 0};
-    long long count = 10;
-    for (int i = 3; i < ctx->argc; i += 2) {
-        const struct slice *opt = &ctx->argv[i];
-        if (i + 1 >= ctx->argc) {
-            reply_error(ctx->c, ERR_SYNTAX);
-            return;
-        }
-        const struct slice *val = &ctx->argv[i + 1];
-        if (arg_is(opt, "count")) {
-            if (!arg_to_ll(val, &count)) {
-                reply_error(ctx->c, ERR_NOT_INTEGER);
-                return;
-            }
-            if (count < 1) {
-                reply_error(ctx->c, ERR_SYNTAX);
-                return;
-            }
-        } else if (arg_is(opt, "match")) {
-            b.pattern = val->len == 1 && val->p[0] == '*' ? NULL : val;
-        } else {
-            reply_error(ctx->c, ERR_SYNTAX);
-            return;
-        }
-    }
+    long long count;
+    if (!handler_scan_opts(ctx, 3, &b.pattern, &count))
+        return;
     buf_init(&b.bytes);
     cursor = set_scan(s, cursor, (size_t)count, scan_collect, &b);
 

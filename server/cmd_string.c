@@ -17,6 +17,7 @@
 
 #include "server/args.h"
 #include "server/cmd_string.h"
+#include "server/handler.h"
 #include "server/reply.h"
 #include "server/server.h"
 #include "storage/db.h"
@@ -30,15 +31,6 @@
 static bool shared_ints_allowed(void)
 {
     return server.maxmemory == 0;
-}
-
-/* WATCH and keyspace events learn about in-place edits only through this hook: db_set()
- * fires it for replacements, but APPEND and SETRANGE change a value the keyspace keeps. */
-static void signal_modified(struct db *db, const struct slice *key)
-{
-    struct keyspace_hooks *h = &db->ks->hooks;
-    if (h->key_modified != NULL)
-        h->key_modified(db, key->p, key->len, h->ud);
 }
 
 /* The string at key made safe to edit in place (Redis's dbUnshareStringValue): o itself when
@@ -311,11 +303,11 @@ void cmd_getex(struct cmd_ctx *ctx)
         server.dirty++;
     } else if (opts.expire != NULL) {
         db_set_expire(ctx->db, key->p, key->len, when);
-        signal_modified(ctx->db, key);
+        handler_signal_modified(ctx->db, key);
         server.dirty++;
     } else if (opts.flags & SETOPT_PERSIST) {
         if (db_persist(ctx->db, key->p, key->len)) {
-            signal_modified(ctx->db, key);
+            handler_signal_modified(ctx->db, key);
             server.dirty++;
         }
     }
@@ -420,7 +412,7 @@ void cmd_append(struct cmd_ctx *ctx)
         }
         o = unshare_value(ctx->db, key, o);
         str_append(o, val->p, val->len);
-        signal_modified(ctx->db, key);
+        handler_signal_modified(ctx->db, key);
         total = str_len(o);
     }
     server.dirty++;
@@ -510,7 +502,7 @@ void cmd_setrange(struct cmd_ctx *ctx)
     } else {
         o = unshare_value(ctx->db, key, o);
         str_setrange(o, (size_t)offset, val->p, val->len);
-        signal_modified(ctx->db, key);
+        handler_signal_modified(ctx->db, key);
     }
     server.dirty++;
     reply_int(ctx->c, (long long)str_len(o));
@@ -541,7 +533,7 @@ static void incr_generic(struct cmd_ctx *ctx, long long incr)
     bool shareable = shared_ints_allowed() && v >= 0 && v < OBJ_SHARED_INTEGERS;
     if (o != NULL && o->enc == OBJ_ENC_INT && o->refcount == 1 && !shareable) {
         o->u.ival = v;
-        signal_modified(ctx->db, key);
+        handler_signal_modified(ctx->db, key);
         server.dirty++;
         reply_int(ctx->c, v);
         return;
