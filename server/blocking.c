@@ -2,9 +2,9 @@
  *
  * Owns the per-db wait tables (key -> FIFO of waiters), the ready-key queue, each blocked
  * conn's state (conn->ext[CONN_EXT_BLOCKING]: its keys, deadline timer, what to do when
- * served) and the list of conns to resume. It knows nothing of list encodings: commands hand
- * in a serve callback (cmd_list.c). Storage tells it about ready keys through the key_ready
- * hook only. Start at blocking_block(), then blocking_serve_ready().
+ * served) and the list of conns to resume. It knows nothing of list or sorted set encodings:
+ * commands hand in a serve callback (cmd_list.c, cmd_zset.c). Storage tells it about ready
+ * keys through the key_ready hook only. Start at blocking_block(), then blocking_serve_ready().
  *
  * Ordering rules matched to Redis 7.0: keys become ready during a command but are served
  * only after it (so an LPUSH of three elements is one ready event), waiters on a key are
@@ -238,11 +238,26 @@ static void unblock(struct blocked *b)
     resume_tail = b;
 }
 
+/* The latest any timeout fired after its deadline, in microseconds (DEBUG BLOCKING-LATENESS):
+ * what the timer design promises, measured where the client's scheduling cannot blur it. */
+static long long worst_lateness_us;
+
+long long blocking_worst_lateness_us(bool reset)
+{
+    long long v = worst_lateness_us;
+    if (reset)
+        worst_lateness_us = 0;
+    return v;
+}
+
 static void on_timeout(evutil_socket_t fd, short what, void *arg)
 {
     struct blocked *b = arg;
-    /* Redis answers every timed-out list pop, BLMOVE and BRPOPLPUSH included, with the null
-     * array of the protocol. */
+    long long late = time_us() - b->deadline_ms * 1000;
+    if (late > worst_lateness_us)
+        worst_lateness_us = late;
+    /* Redis answers every timed-out list or sorted set pop, BLMOVE and BRPOPLPUSH included,
+     * with the null array of the protocol. */
     reply_null_array(b->c);
     unblock(b);
 }

@@ -1,4 +1,5 @@
-/* server/blocking.h: clients blocked on keys (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP).
+/* server/blocking.h: clients blocked on keys (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, and
+ * the sorted set pops BZPOPMIN, BZPOPMAX, BZMPOP).
  *
  * A command that finds nothing to serve calls blocking_block(): the conn is parked with
  * CONN_BLOCKED (conn.c stops reading its pipeline), queued FIFO on each of its keys, and
@@ -33,10 +34,10 @@ typedef bool blocking_serve_fn(struct conn *c, struct db *db, const struct slice
 
 /* What a blocked client waits for and how to serve it. */
 struct blocking_spec {
-    enum obj_type type;       /* value type that can serve it (OBJ_LIST) */
+    enum obj_type type;       /* value type that can serve it (OBJ_LIST, OBJ_ZSET) */
     blocking_serve_fn *serve;
-    int from, to;             /* the command's ends (enum list_where) */
-    long long count;          /* BLMPOP's COUNT; 0 for the single-element forms */
+    int from, to;             /* the command's ends (enum list_where; zsets: from 1 = max) */
+    long long count;          /* BLMPOP's/BZMPOP's COUNT; 0 for the single-element forms */
     const char *dst;          /* BLMOVE destination; blocking_block() copies it */
     size_t dstlen;
 };
@@ -90,5 +91,9 @@ long long blocking_count_with_timeout(void);
 /* Startup (after keyspace_init) and shutdown (after every conn is closed). */
 void blocking_init(int ndb);
 void blocking_deinit(void);
+
+/* The worst lateness (µs after the deadline) of a blocking timeout since the last reset;
+ * reset clears it. For DEBUG BLOCKING-LATENESS, a kvd-only diagnostic. */
+long long blocking_worst_lateness_us(bool reset);
 
 #endif

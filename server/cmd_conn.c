@@ -18,6 +18,7 @@
 #include "server/args.h"
 #include "server/blocking.h"
 #include "server/multi.h"
+#include "server/pubsub.h"
 #include "server/commands.h"
 #include "server/conn.h"
 #include "server/reply.h"
@@ -206,11 +207,12 @@ static void client_info_append(struct buf *b, const struct conn *cl, const struc
                cl->name != NULL ? cl->name : "", (now - cl->ctime_ms) / 1000,
                (now - cl->last_interaction_ms) / 1000);
     append_flags(b, cl);
-    /* sub/psub/ssub and the MULTI queue belong to modules kvd does not have yet. */
-    buf_printf(b, " db=%d sub=0 psub=0 ssub=0 multi=%d qbuf=%lld qbuf-free=%lld argv-mem=%lld"
+    size_t nsub, npsub, nssub; /* pub/sub: subscriptions by kind (pubsub.c) */
+    pubsub_conn_counts(cl, &nsub, &npsub, &nssub);
+    buf_printf(b, " db=%d sub=%zu psub=%zu ssub=%zu multi=%d qbuf=%lld qbuf-free=%lld argv-mem=%lld"
                   " multi-mem=0 rbs=%lld rbp=%lld obl=%lld oll=%lld omem=%lld tot-mem=%lld"
                   " events=%s cmd=%s user=default redir=-1 resp=%d",
-               cl->db_id, multi_queued_count(cl), qbuf, qbuf_free, cl->argv_mem,
+               cl->db_id, nsub, npsub, nssub, multi_queued_count(cl), qbuf, qbuf_free, cl->argv_mem,
                (long long)cl->in.cap, (long long)cl->in.len, obl, oll, omem, tot_mem,
                (cl->flags & CONN_WRITE_ARMED) ? "rw" : "r", cmdname, (int)cl->proto);
 }
@@ -291,7 +293,7 @@ void cmd_reset(struct cmd_ctx *ctx)
     struct conn *c = ctx->c;
     leave_monitor(c);
     multi_reset(c); /* drops the MULTI queue and every WATCHed key */
-    /* TODO: pub/sub must drop its subscriptions here; it does not exist yet. */
+    pubsub_conn_reset(c); /* drops every subscription silently, as Redis's RESET does */
     /* CONN_REPLY_SKIP stays: after CLIENT REPLY SKIP, Redis drops RESET's own reply too. */
     c->flags &= ~(uint32_t)(CONN_MULTI | CONN_DIRTY_EXEC | CONN_DIRTY_CAS | CONN_PUBSUB |
                             CONN_REPLY_OFF | CONN_REPLY_SKIP_NEXT);

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "server/args.h"
+#include "server/blocking.h"
 #include "server/conn.h"
 #include "server/log.h"
 #include "server/reply.h"
@@ -704,6 +705,13 @@ void cmd_debug(struct cmd_ctx *ctx)
         debug_protocol(ctx);
     } else if (arg_is(sub, "change-repl-id") && argc == 2) {
         reply_ok(c);
+    } else if (arg_is(sub, "blocking-lateness") && (argc == 2 || argc == 3)) {
+        /* kvd only: worst µs a blocking timeout fired after its deadline; RESET clears it. */
+        if (argc == 3 && !arg_is(&ctx->argv[2], "reset")) {
+            reply_error(c, ERR_SYNTAX);
+            return;
+        }
+        reply_int(c, blocking_worst_lateness_us(argc == 3));
     } else {
         char name[129];
         size_t n = sub->len < sizeof(name) - 1 ? sub->len : sizeof(name) - 1;

@@ -1,4 +1,4 @@
-/* server/cmd_zset.c: the non-blocking sorted set command handlers.
+/* server/cmd_zset.c: the sorted set command handlers, blocking pops included.
  *
  * Owns argument parsing, the order of error checks and the reply shapes of the sorted set
  * group, matched to Redis 7.0 in RESP2 and RESP3. It must not know how sorted sets are
@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "server/args.h"
+#include "server/blocking.h"
+#include "server/handler.h"
 #include "server/reply.h"
 #include "server/server.h"
 #include "storage/db.h"
@@ -27,31 +29,19 @@
 
 /* ---- shared helpers ------------------------------------------------------------------------ */
 
-/* In-place edits keep the same value in the keyspace, so db_* fires nothing for them. */
-static void signal_modified(struct db *db, const struct slice *key)
-{
-    struct keyspace_hooks *h = &db->ks->hooks;
-    if (h->key_modified != NULL)
-        h->key_modified(db, key->p, key->len, h->ud);
-}
-
 /* After members were removed: an emptied set is deleted, otherwise the edit is signalled. */
 static void after_removal(struct db *db, const struct slice *key, struct obj *z)
 {
     if (zset_len(z) == 0)
         db_delete(db, key->p, key->len);
     else
-        signal_modified(db, key);
+        handler_signal_modified(db, key);
 }
 
 /* The sorted set at key (*out NULL when absent); replies WRONGTYPE and returns false. */
 static bool lookup_zset(struct cmd_ctx *ctx, const struct slice *key, int flags, struct obj **out)
 {
-    if (db_lookup_typed(ctx->db, key->p, key->len, OBJ_ZSET, flags, out) != ST_OK) {
-        reply_status(ctx->c, ST_WRONGTYPE);
-        return false;
-    }
-    return true;
+    return handler_lookup_typed(ctx, key, OBJ_ZSET, flags, out);
 }
 
 /* Stores a computed result at dst (db_set drops any TTL, as Redis's setKey does), or
@@ -289,7 +279,12 @@ static void zadd_generic(struct cmd_ctx *ctx, int flags)
         db_add(ctx->db, key->p, key->len, z);
         obj_release(z);
     } else if (added + updated != 0) {
-        signal_modified(ctx->db, key);
+        handler_signal_modified(ctx->db, key);
+        /* db_add readies new sets; readying in-place growth too means a waiter can never
+         * miss members whatever path made the key a sorted set (cheap when nobody waits). */
+        struct keyspace_hooks *h = &ctx->db->ks->hooks;
+        if (added != 0 && h->key_ready != NULL)
+            h->key_ready(ctx->db, key->p, key->len, h->ud);
     }
     server.dirty += added + updated;
 reply:
@@ -738,19 +733,33 @@ void cmd_zpopmax(struct cmd_ctx *ctx)
     zpop_generic(ctx, true);
 }
 
-/* ZMPOP numkeys key [key ...] <MIN|MAX> [COUNT count] */
-void cmd_zmpop(struct cmd_ctx *ctx)
+/* Serving BZPOPMIN/BZPOPMAX (count 0: [key, member, score]) and BZMPOP
+ * ([key, [[member, score], ...]]); spec->from is 1 for the highest end. */
+static bool zset_serve_pop(struct conn *c, struct db *db, const struct slice *key,
+                           struct obj *val, const struct blocking_spec *spec)
+{
+    if (spec->count > 0)
+        cmd_zset_pop_reply(c, db, key, val, spec->from != 0, spec->count, true, true);
+    else
+        cmd_zset_pop_reply(c, db, key, val, spec->from != 0, 1, true, false);
+    return true;
+}
+
+/* ZMPOP and BZMPOP from numkeys at argv[idx]: numkeys key [key ...] <MIN|MAX> [COUNT count].
+ * timeout is NULL for the non-blocking form; Redis reads BZMPOP's timeout only after every
+ * other argument parsed, unlike BLMPOP's. */
+static void zmpop_generic(struct cmd_ctx *ctx, int idx, const struct slice *timeout)
 {
     long long numkeys, count = -1;
-    if (!arg_to_ll(&ctx->argv[1], &numkeys) || numkeys < 1 || numkeys > LONG_MAX) {
+    if (!arg_to_ll(&ctx->argv[idx], &numkeys) || numkeys < 1 || numkeys > LONG_MAX) {
         reply_error(ctx->c, ERR_NUMKEYS_POSITIVE);
         return;
     }
-    if (numkeys >= ctx->argc - 2) {
+    if (numkeys >= ctx->argc - idx - 1) {
         reply_error(ctx->c, ERR_SYNTAX);
         return;
     }
-    int where = 2 + (int)numkeys;
+    int where = idx + 1 + (int)numkeys;
     bool max;
     if (arg_is(&ctx->argv[where], "min")) {
         max = false;
@@ -774,7 +783,10 @@ void cmd_zmpop(struct cmd_ctx *ctx)
     }
     if (count == -1)
         count = 1;
-    for (int j = 2; j < where; j++) {
+    long long deadline = 0;
+    if (timeout != NULL && !blocking_parse_timeout(ctx->c, timeout, &deadline))
+        return;
+    for (int j = idx + 1; j < where; j++) {
         struct obj *z;
         if (!lookup_zset(ctx, &ctx->argv[j], DB_LOOKUP_WRITE, &z))
             return;
@@ -783,7 +795,59 @@ void cmd_zmpop(struct cmd_ctx *ctx)
             return;
         }
     }
-    reply_null_array(ctx->c);
+    if (timeout == NULL || !blocking_may_block(ctx->c)) {
+        reply_null_array(ctx->c);
+        return;
+    }
+    struct blocking_spec spec = {.type = OBJ_ZSET, .serve = zset_serve_pop, .from = max,
+                                 .count = count};
+    blocking_block(ctx, &ctx->argv[idx + 1], (int)numkeys, deadline, &spec);
+}
+
+/* ZMPOP numkeys key [key ...] <MIN|MAX> [COUNT count] */
+void cmd_zmpop(struct cmd_ctx *ctx)
+{
+    zmpop_generic(ctx, 1, NULL);
+}
+
+/* BZMPOP timeout numkeys key [key ...] <MIN|MAX> [COUNT count] */
+void cmd_bzmpop(struct cmd_ctx *ctx)
+{
+    zmpop_generic(ctx, 2, &ctx->argv[1]);
+}
+
+/* BZPOPMIN/BZPOPMAX key [key ...] timeout: the timeout is read before any key, then the
+ * first non-empty key in argument order is served (another type is WRONGTYPE at once). */
+static void bzpop_generic(struct cmd_ctx *ctx, bool max)
+{
+    long long deadline;
+    if (!blocking_parse_timeout(ctx->c, &ctx->argv[ctx->argc - 1], &deadline))
+        return;
+    for (int j = 1; j < ctx->argc - 1; j++) {
+        struct obj *z;
+        if (!lookup_zset(ctx, &ctx->argv[j], DB_LOOKUP_WRITE, &z))
+            return;
+        if (z != NULL) {
+            cmd_zset_pop_reply(ctx->c, ctx->db, &ctx->argv[j], z, max, 1, true, false);
+            return;
+        }
+    }
+    if (!blocking_may_block(ctx->c)) {
+        reply_null_array(ctx->c);
+        return;
+    }
+    struct blocking_spec spec = {.type = OBJ_ZSET, .serve = zset_serve_pop, .from = max};
+    blocking_block(ctx, &ctx->argv[1], ctx->argc - 2, deadline, &spec);
+}
+
+void cmd_bzpopmin(struct cmd_ctx *ctx)
+{
+    bzpop_generic(ctx, false);
+}
+
+void cmd_bzpopmax(struct cmd_ctx *ctx)
+{
+    bzpop_generic(ctx, true);
 }
 
 /* ---- ZUNION, ZINTER, ZDIFF and their STORE forms, ZINTERCARD ------------------------------------- */
@@ -1143,25 +1207,11 @@ static void zscan_collect(void *ud, const char *m, size_t len, double score)
     b->n++;
 }
 
-/* Redis's parseScanCursorOrReply: strtoul rules, no leading space. */
-static bool parse_cursor(const struct slice *a, unsigned long long *out)
-{
-    if (a->len > 0 && (a->p[0] == ' ' || (a->p[0] >= '\t' && a->p[0] <= '\r')))
-        return false;
-    char *s = mem_strndup(a->p, a->len);
-    char *end;
-    errno = 0;
-    *out = strtoull(s, &end, 10);
-    bool ok = *end == '\0' && errno != ERANGE;
-    mem_free(s);
-    return ok;
-}
-
 /* ZSCAN key cursor [MATCH pattern] [COUNT count] */
 void cmd_zscan(struct cmd_ctx *ctx)
 {
     unsigned long long cursor;
-    if (!parse_cursor(&ctx->argv[2], &cursor)) {
+    if (!arg_to_cursor(&ctx->argv[2], &cursor)) {
         reply_error(ctx->c, ERR_INVALID_CURSOR);
         return;
     }
@@ -1169,35 +1219,13 @@ void cmd_zscan(struct cmd_ctx *ctx)
     if (!lookup_zset(ctx, &ctx->argv[1], DB_LOOKUP_READ, &z))
         return;
     if (z == NULL) {
-        reply_array(ctx->c, 2);
-        reply_bulk(ctx->c, "0", 1);
-        reply_empty_array(ctx->c);
+        handler_reply_empty_scan(ctx->c);
         return;
     }
-    const struct slice *pattern = NULL;
-    long long count = 10;
-    for (int i = 3; i < ctx->argc; i += 2) {
-        if (i + 1 >= ctx->argc) {
-            reply_error(ctx->c, ERR_SYNTAX);
-            return;
-        }
-        const struct slice *opt = &ctx->argv[i], *val = &ctx->argv[i + 1];
-        if (arg_is(opt, "count")) {
-            if (!arg_to_ll(val, &count)) {
-                reply_error(ctx->c, ERR_NOT_INTEGER);
-                return;
-            }
-            if (count < 1) {
-                reply_error(ctx->c, ERR_SYNTAX);
-                return;
-            }
-        } else if (arg_is(opt, "match")) {
-            pattern = val->len == 1 && val->p[0] == '*' ? NULL : val;
-        } else {
-            reply_error(ctx->c, ERR_SYNTAX);
-            return;
-        }
-    }
+    const struct slice *pattern;
+    long long count;
+    if (!handler_scan_opts(ctx, 3, &pattern, &count))
+        return;
     struct zscan_batch b = {
         .pattern = NULL, .items = NULL, .n = 0, .cap = 0, .bytes = NULL, .used = 0, .bcap = 0};
     /* Redis counts member and score as two items against COUNT, and bounds the walk at

@@ -1,5 +1,6 @@
-/* server/cmd_zset.h: handlers for the non-blocking sorted set commands (ZADD, ZRANGE, ZUNION,
- * ZPOPMIN, ZMPOP, ZSCAN, ...). See commands.c for arity and flags. */
+/* server/cmd_zset.h: handlers for the sorted set commands (ZADD, ZRANGE, ZUNION, ZPOPMIN,
+ * ZMPOP, ZSCAN, ..., and the blocking BZPOPMIN, BZPOPMAX, BZMPOP). See commands.c for
+ * arity and flags. */
 #ifndef KVD_SERVER_CMD_ZSET_H
 #define KVD_SERVER_CMD_ZSET_H
 
@@ -20,6 +21,9 @@ struct obj;
 void cmd_zset_pop_reply(struct conn *c, struct db *db, const struct slice *key, struct obj *z,
                         bool max, long long count, bool emitkey, bool nested);
 
+void cmd_bzmpop(struct cmd_ctx *ctx);
+void cmd_bzpopmax(struct cmd_ctx *ctx);
+void cmd_bzpopmin(struct cmd_ctx *ctx);
 void cmd_zadd(struct cmd_ctx *ctx);
 void cmd_zcard(struct cmd_ctx *ctx);
 void cmd_zcount(struct cmd_ctx *ctx);

@@ -24,6 +24,7 @@
 
 #include "server/blocking.h"
 #include "server/multi.h"
+#include "server/pubsub.h"
 #include "server/dispatch.h"
 #include "server/log.h"
 #include "server/reply.h"
@@ -269,6 +270,7 @@ void conn_close(struct conn *c)
     /* A blocked (or just served, not yet resumed) conn leaves every wait queue. */
     blocking_conn_closed(c);
     multi_reset(c); /* frees the MULTI queue and unwatches its keys */
+    pubsub_conn_reset(c); /* PUBLISH must never reach a freed conn */
     if (c->prev != NULL)
         c->prev->next = c->next;
     else

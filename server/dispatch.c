@@ -16,6 +16,7 @@
 #include "server/commands.h"
 #include "server/conn.h"
 #include "server/multi.h"
+#include "server/pubsub.h"
 #include "server/reply.h"
 #include "server/server.h"
 #include "utils/mtime.h"
@@ -177,6 +178,14 @@ enum dispatch_result dispatch_command(struct conn *c)
         cmd->rejected_calls++;
         multi_flag_error(c);
         reply_error(c, ERR_NOT_IN_MULTI);
+        return DISPATCH_DONE;
+    }
+    /* pub/sub: a RESP2 subscriber's connection carries pushes, so only commands whose
+     * replies fit that stream may run (RESP3 tells pushes apart and has no such mode). */
+    if ((c->flags & CONN_PUBSUB) && c->proto == RESP2 && !pubsub_allowed_in_context(cmd)) {
+        cmd->rejected_calls++;
+        multi_flag_error(c);
+        reply_error(c, ERR_PUBSUB_CONTEXT, cmd->fullname);
         return DISPATCH_DONE;
     }
     if (held_by_pause(c, cmd))

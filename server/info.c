@@ -21,6 +21,7 @@
 
 #include "server/blocking.h"
 #include "server/config.h"
+#include "server/pubsub.h"
 #include "server/conn.h"
 #include "server/reply.h"
 #include "server/server.h"
@@ -307,9 +308,9 @@ static void sec_stats(struct buf *out)
                "current_eviction_exceeded_time:0\r\n"
                "keyspace_hits:%lld\r\n"
                "keyspace_misses:%lld\r\n"
-               "pubsub_channels:0\r\n"
-               "pubsub_patterns:0\r\n"
-               "pubsubshard_channels:0\r\n"
+               "pubsub_channels:%zu\r\n"
+               "pubsub_patterns:%zu\r\n"
+               "pubsubshard_channels:%zu\r\n"
                "latest_fork_usec:0\r\n"
                "total_forks:0\r\n"
                "migrate_cached_sockets:0\r\n"
@@ -337,7 +338,8 @@ static void sec_stats(struct buf *out)
                (double)inst_avg(1) / 1024, (double)inst_avg(2) / 1024, server.stat_rejected_conn,
                server.ks.stat_expired_keys, server.ks.stat_expired_stale_perc * 100,
                server.ks.stat_expire_cycle_time_used_us / 1000, server.ks.stat_hits,
-               server.ks.stat_misses, server.stat_unexpected_error_replies,
+               server.ks.stat_misses, pubsub_channel_count(), pubsub_pattern_count(),
+               pubsub_shard_channel_count(), server.stat_unexpected_error_replies,
                server.stat_total_error_replies, server.stat_reads_processed,
                server.stat_writes_processed);
 }

@@ -19,6 +19,7 @@
 
 #include "server/blocking.h"
 #include "server/multi.h"
+#include "server/pubsub.h"
 #include "server/cmd_server.h"
 #include "server/commands.h"
 #include "server/config.h"
@@ -161,6 +162,7 @@ static void startup(void)
     server.ks.hooks.key_ready = blocking_key_ready;
     /* WATCH: every write, deletion and expiry of a key may invalidate transactions. */
     multi_init(server.databases);
+    pubsub_init();
     server.ks.hooks.key_modified = multi_key_modified;
     server.ks.expire_enabled = true;
     commands_init();
@@ -199,6 +201,7 @@ static void teardown(void)
     conn_unlisten();
     blocking_deinit();
     multi_deinit();
+    pubsub_deinit();
     for (int i = 0; i < 2; i++)
         event_free(signal_events[i]);
     event_free(server.cron_ev);

@@ -539,27 +539,46 @@ with_server {tags {blocking slow} overrides {maxclients 12000}} {
         return [list $arrived $early $worst]
     }
 
+    # kvd measures on the server side how late each timeout fired (DEBUG BLOCKING-LATENESS,
+    # kvd only): the client-side figure also holds the Tcl helpers' own scheduling, which on
+    # a 2-CPU host dominates, so it is printed and only loosely bounded.
+    proc server_lateness_ms {reset} {
+        if {[string match *redis-server* [srv bin]]} { return -1 }
+        set us [expr {$reset ? [r debug blocking-lateness reset] : [r debug blocking-lateness]}]
+        return [expr {$us / 1000.0}]
+    }
+
     test {1,000 blocked clients time out each within 10 ms plus a loop tick of its deadline} {
+        server_lateness_ms 1
         lassign [timer_helpers 4] arrived early worst
-        puts "      1,000 timeouts: worst wake-up [format %.1f $worst] ms after its deadline"
+        set srv_worst [server_lateness_ms 0]
+        puts "      1,000 timeouts: worst wake-up [format %.1f $srv_worst] ms late in the server, [format %.1f $worst] ms as the clients saw it"
         assert_equal $arrived 1000
         assert_equal $early 0
-        if {![string match *redis-server* [srv bin]]} {
-            # Redis 7.0 itself checks timeouts from its cron (up to 1/hz = 100 ms late): bound
-            # kvd only. The figure includes the Tcl helpers' own scheduling on a 2-CPU host
-            # (seen up to ~25 ms), so the bound sits between that noise and a cron-driven design.
-            assert_lessthan $worst 60.0
+        assert_lessthan $worst 1000.0
+        if {$srv_worst >= 0} {
+            # Redis 7.0 checks timeouts from its cron (up to 1/hz = 100 ms late); kvd's per-client
+            # timers must fire within 10 ms plus one loop pass (seen: 6-12 ms on a busy 2-CPU VM).
+            assert_lessthan $srv_worst 25.0
         }
     } {timing}
 
     test {10,000 blocked clients on distinct timeouts all time out, none early} {
         # The figure printed includes the 40 Tcl helpers' own scheduling on this host (on 2
         # CPUs it dominates), so only a loose bound is asserted here.
+        server_lateness_ms 1
         lassign [timer_helpers 40] arrived early worst
-        puts "      10,000 timeouts: worst wake-up [format %.1f $worst] ms after its deadline"
+        set srv_worst [server_lateness_ms 0]
+        puts "      10,000 timeouts: worst wake-up [format %.1f $srv_worst] ms late in the server, [format %.1f $worst] ms as the clients saw it"
         assert_equal $arrived 10000
         assert_equal $early 0
-        assert_lessthan $worst 1000.0
+        # 40 Tcl helper processes share the 2 CPUs with the server here, so even the server
+        # side is starved (seen 380-480 ms): only a loose bound is asserted; the figure is
+        # printed for the record.
+        assert_lessthan $worst 3000.0
+        if {$srv_worst >= 0} {
+            assert_lessthan $srv_worst 2000.0
+        }
     } {timing}
 }
 
