@@ -262,13 +262,11 @@ void cmd_hincrby(struct cmd_ctx *ctx)
         reply_error(ctx->c, ERR_HASH_NOT_INT);
         return;
     }
-    if ((incr < 0 && cur < 0 && incr < LLONG_MIN - cur) ||
-        (incr > 0 && cur > 0 && incr > LLONG_MAX - cur)) {
+    if (__builtin_add_overflow(cur, incr, &cur)) {
         store_hash(ctx, h, is_new, false);
         reply_error(ctx->c, ERR_OVERFLOW);
         return;
     }
-    cur += incr;
     char out[NUM_LL_MAXLEN];
     size_t olen = num_ll2str(out, cur);
     hash_set(h, f->p, f->len, out, olen);

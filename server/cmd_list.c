@@ -282,26 +282,6 @@ void cmd_lindex(struct cmd_ctx *ctx)
         reply_null(ctx->c);
 }
 
-/* Redis's LRANGE/LTRIM clamping: the [*start, *end] inclusive range inside a list of len,
- * or false when it is empty. */
-static bool clamp_range(long long start, long long end, size_t len, size_t *s, size_t *e)
-{
-    long long llen = (long long)len;
-    if (start < 0)
-        start += llen;
-    if (end < 0)
-        end += llen;
-    if (start < 0)
-        start = 0;
-    if (start > end || start >= llen)
-        return false;
-    if (end >= llen)
-        end = llen - 1;
-    *s = (size_t)start;
-    *e = (size_t)end;
-    return true;
-}
-
 void cmd_lrange(struct cmd_ctx *ctx)
 {
     long long start, end;
@@ -311,7 +291,7 @@ void cmd_lrange(struct cmd_ctx *ctx)
     if (!lookup_list(ctx, &ctx->argv[1], DB_LOOKUP_READ, &l))
         return;
     size_t s, e;
-    if (l == NULL || !clamp_range(start, end, list_len(l), &s, &e)) {
+    if (l == NULL || !handler_clamp_range(start, end, list_len(l), &s, &e)) {
         reply_empty_array(ctx->c);
         return;
     }
@@ -487,7 +467,7 @@ void cmd_ltrim(struct cmd_ctx *ctx)
     }
     size_t len = list_len(l), s, e;
     size_t ltrim, rtrim;
-    if (clamp_range(start, end, len, &s, &e)) {
+    if (handler_clamp_range(start, end, len, &s, &e)) {
         ltrim = s;
         rtrim = len - e - 1;
     } else {

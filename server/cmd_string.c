@@ -523,11 +523,10 @@ static void incr_generic(struct cmd_ctx *ctx, long long incr)
         reply_error(ctx->c, ERR_NOT_INTEGER);
         return;
     }
-    if ((incr < 0 && v < 0 && incr < LLONG_MIN - v) || (incr > 0 && v > 0 && incr > LLONG_MAX - v)) {
+    if (__builtin_add_overflow(v, incr, &v)) {
         reply_error(ctx->c, ERR_OVERFLOW);
         return;
     }
-    v += incr;
     /* A private int value is updated in place (no allocation, no second lookup), as Redis
      * does; values that would be shared integers get the shared object instead. */
     bool shareable = shared_ints_allowed() && v >= 0 && v < OBJ_SHARED_INTEGERS;

@@ -172,22 +172,14 @@ static void lex_ranks(const struct obj *z, const struct zset_lex_range *r, size_
         *hi = *lo;
 }
 
-/* Redis's rank sanitising (ZRANGE, ZREMRANGEBYRANK): false when the interval is empty. */
+/* Redis's rank sanitising (ZRANGE, ZREMRANGEBYRANK) as first index and count: false when the
+ * interval is empty. */
 static bool clamp_ranks(long long start, long long end, size_t len, size_t *first, size_t *n)
 {
-    long long llen = (long long)len;
-    if (start < 0)
-        start += llen;
-    if (end < 0)
-        end += llen;
-    if (start < 0)
-        start = 0;
-    if (start > end || start >= llen)
+    size_t last;
+    if (!handler_clamp_range(start, end, len, first, &last))
         return false;
-    if (end >= llen)
-        end = llen - 1;
-    *first = (size_t)start;
-    *n = (size_t)(end - start + 1);
+    *n = last - *first + 1;
     return true;
 }
 

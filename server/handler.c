@@ -57,6 +57,25 @@ bool handler_scan_opts(struct cmd_ctx *ctx, int first, const struct slice **patt
     return true;
 }
 
+bool handler_clamp_range(long long start, long long end, size_t len, size_t *first,
+                         size_t *last)
+{
+    long long llen = (long long)len;
+    if (start < 0)
+        start += llen;
+    if (end < 0)
+        end += llen;
+    if (start < 0)
+        start = 0;
+    if (start > end || start >= llen)
+        return false;
+    if (end >= llen)
+        end = llen - 1;
+    *first = (size_t)start;
+    *last = (size_t)end;
+    return true;
+}
+
 void handler_reply_empty_scan(struct conn *c)
 {
     reply_array(c, 2);

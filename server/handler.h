@@ -30,6 +30,12 @@ bool handler_lookup_typed(struct cmd_ctx *ctx, const struct slice *key, enum obj
 bool handler_scan_opts(struct cmd_ctx *ctx, int first, const struct slice **pattern,
                        long long *count);
 
+/* Redis's index clamping for LRANGE, LTRIM, ZRANGE, ZREMRANGEBYRANK: negative indexes count
+ * from the end, the range is cut to [0, len). False when it is empty; else the inclusive
+ * *first..*last. */
+bool handler_clamp_range(long long start, long long end, size_t len, size_t *first,
+                         size_t *last);
+
 /* The reply of a scan over a missing key: cursor "0" and no elements. */
 void handler_reply_empty_scan(struct conn *c);
 
