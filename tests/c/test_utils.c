@@ -596,6 +596,10 @@ static size_t lzf_round_trip(const unsigned char *in, size_t len)
 
 static void test_lzf(void)
 {
+    /* A fixed seed: the compression-ratio check below depends on the data (greedy LZF takes
+     * the nearest match, so a small alphabet can yield short matches), and a C test must give
+     * the same verdict on every run. */
+    rand_seed(20261123);
     unsigned char *in = mem_alloc(70000);
     /* Random bytes: little to gain, but every literal-run boundary is crossed. */
     for (int t = 0; t < 40; t++) {
