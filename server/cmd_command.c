@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -290,7 +291,70 @@ void cmd_command_list(struct cmd_ctx *ctx)
 
 /* ---- COMMAND GETKEYS ---------------------------------------------------------------------- */
 
-/* COMMAND GETKEYS cmd arg...: the key arguments, found from the legacy key positions. */
+/* Redis reads numkeys with atoi: leading spaces and a sign pass, digits are read up to the
+ * first other byte, junk is 0, and the long result is cut to int. */
+static int atoi_like(const struct slice *a)
+{
+    char tmp[32];
+    size_t n = a->len < sizeof(tmp) - 1 ? a->len : sizeof(tmp) - 1;
+    memcpy(tmp, a->p, n);
+    tmp[n] = '\0';
+    return (int)strtol(tmp, NULL, 10);
+}
+
+/* Keys named by the numkeys at argv[nk], starting at nk + 1, plus the key at store (> 0). */
+static int keys_numkeys(const struct slice *argv, int argc, int store, int nk, int *out,
+                        int max)
+{
+    if (nk >= argc)
+        return 0;
+    int num = atoi_like(&argv[nk]);
+    if (num < 1 || num > argc - nk - 1)
+        return 0;
+    int n = 0;
+    if (store > 0 && n < max)
+        out[n++] = store;
+    for (int i = 0; i < num && n < max; i++)
+        out[n++] = nk + 1 + i;
+    return n;
+}
+
+int cmd_command_keys_numkeys1(const struct slice *argv, int argc, int *out, int max)
+{
+    return keys_numkeys(argv, argc, 0, 1, out, max);
+}
+
+int cmd_command_keys_numkeys2(const struct slice *argv, int argc, int *out, int max)
+{
+    return keys_numkeys(argv, argc, 0, 2, out, max);
+}
+
+int cmd_command_keys_store_numkeys(const struct slice *argv, int argc, int *out, int max)
+{
+    return keys_numkeys(argv, argc, 1, 2, out, max);
+}
+
+/* A movable-keys command's keys, from its finder. */
+static void reply_found_keys(struct conn *c, const struct cmd *cmd, const struct slice *argv,
+                             int argc)
+{
+    int *pos = mem_alloc((size_t)argc * sizeof(*pos));
+    int n = cmd->getkeys(argv, argc, pos, argc);
+    if (n == 0) {
+        if (cmd->flags & CMD_NO_MANDATORY_KEYS)
+            reply_empty_array(c);
+        else
+            reply_error(c, ERR_GETKEYS_NO_KEYS_FOUND);
+    } else {
+        reply_array(c, n);
+        for (int i = 0; i < n; i++)
+            reply_bulk(c, argv[pos[i]].p, argv[pos[i]].len);
+    }
+    mem_free(pos);
+}
+
+/* COMMAND GETKEYS cmd arg...: the key arguments, found by the command's key finder or from
+ * its legacy key positions. */
 void cmd_command_getkeys(struct cmd_ctx *ctx)
 {
     const struct slice *argv = ctx->argv + 2;
@@ -303,12 +367,16 @@ void cmd_command_getkeys(struct cmd_ctx *ctx)
         reply_error(ctx->c, ERR_GETKEYS_INVALID_CMD);
         return;
     }
-    if (!cmd_has_keys(cmd)) {
+    if (!cmd_has_keys(cmd) && cmd->getkeys == NULL) {
         reply_error(ctx->c, ERR_GETKEYS_NO_KEYS);
         return;
     }
     if ((cmd->arity > 0 && cmd->arity != argc) || argc < -cmd->arity) {
         reply_error(ctx->c, ERR_GETKEYS_BAD_ARGC);
+        return;
+    }
+    if (cmd->getkeys != NULL) {
+        reply_found_keys(ctx->c, cmd, argv, argc);
         return;
     }
     int last = cmd->last_key < 0 ? argc + cmd->last_key : cmd->last_key;

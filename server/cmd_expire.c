@@ -13,6 +13,8 @@
 #include "server/args.h"
 #include "server/cmd_expire.h"
 #include "server/handler.h"
+#include "server/notify.h"
+#include "server/propagate.h"
 #include "server/reply.h"
 #include "server/server.h"
 #include "storage/db.h"
@@ -107,14 +109,31 @@ static void expire_generic(struct cmd_ctx *ctx, long long base_ms, bool in_secon
         reply_int(ctx->c, 0);
         return;
     }
-    if (when <= server.ks.now_ms)
+    /* Redis publishes "del" before its reply but "expire" after it. */
+    if (when <= server.ks.now_ms) {
         db_delete(ctx->db, key->p, key->len);
-    else {
-        db_set_expire(ctx->db, key->p, key->len, when);
-        handler_signal_modified(ctx->db, key);
+        notify_keyspace_event(NOTIFY_GENERIC, "del", key->p, key->len, ctx->db->id);
+        server.dirty++;
+        propagate_del(ctx->db, key); /* AOF: a time already past is written as DEL */
+        reply_int(ctx->c, 1);
+        return;
     }
+    db_set_expire(ctx->db, key->p, key->len, when);
+    handler_signal_modified(ctx->db, key);
     server.dirty++;
+    /* AOF: as PEXPIREAT with the absolute ms, other arguments kept (Redis 7.0); PEXPIREAT
+     * itself is written as sent. */
+    if (base_ms != 0 || in_seconds) {
+        char ms[24];
+        struct slice av[5];
+        int n = ctx->argc < 5 ? ctx->argc : 5;
+        memcpy(av, ctx->argv, (size_t)n * sizeof(*av));
+        av[0] = (struct slice){"PEXPIREAT", 9};
+        av[2] = propagate_ms(ms, when);
+        propagate_replace(ctx->db, n, av);
+    }
     reply_int(ctx->c, 1);
+    notify_keyspace_event(NOTIFY_GENERIC, "expire", key->p, key->len, ctx->db->id);
     return;
 invalid:
     reply_error(ctx->c, ERR_INVALID_EXPIRE, ctx->cmd->fullname);
@@ -201,6 +220,7 @@ void cmd_persist(struct cmd_ctx *ctx)
         return;
     }
     handler_signal_modified(ctx->db, key);
+    notify_keyspace_event(NOTIFY_GENERIC, "persist", key->p, key->len, ctx->db->id);
     server.dirty++;
     reply_int(ctx->c, 1);
 }

@@ -17,6 +17,8 @@
 
 #include "server/args.h"
 #include "server/handler.h"
+#include "server/notify.h"
+#include "server/propagate.h"
 #include "server/reply.h"
 #include "server/server.h"
 #include "storage/db.h"
@@ -58,6 +60,13 @@ static void store_hash(struct cmd_ctx *ctx, struct obj *h, bool is_new, bool cha
     }
 }
 
+/* The hash class event for argv[1]. Redis publishes the hash write events after replying,
+ * which a RESP3 client listening to its own keys can see. */
+static void hash_event(struct cmd_ctx *ctx, const char *event)
+{
+    notify_keyspace_event(NOTIFY_HASH, event, ctx->argv[1].p, ctx->argv[1].len, ctx->db->id);
+}
+
 /* ---- HSET, HMSET, HSETNX ----------------------------------------------------------------- */
 
 /* Sets every field/value pair of argv[2..]; returns how many fields were new, or -1 after
@@ -88,15 +97,19 @@ static long long set_pairs(struct cmd_ctx *ctx)
 void cmd_hset(struct cmd_ctx *ctx)
 {
     long long created = set_pairs(ctx);
-    if (created >= 0)
+    if (created >= 0) {
         reply_int(ctx->c, created);
+        hash_event(ctx, "hset");
+    }
 }
 
 /* HMSET key field value [field value ...] */
 void cmd_hmset(struct cmd_ctx *ctx)
 {
-    if (set_pairs(ctx) >= 0)
+    if (set_pairs(ctx) >= 0) {
         reply_ok(ctx->c);
+        hash_event(ctx, "hset");
+    }
 }
 
 /* HSETNX key field value: a refused HSETNX leaves the encoding alone, even for long
@@ -115,6 +128,8 @@ void cmd_hsetnx(struct cmd_ctx *ctx)
     }
     store_hash(ctx, h, is_new, set);
     reply_int(ctx->c, set ? 1 : 0);
+    if (set)
+        hash_event(ctx, "hset");
 }
 
 /* ---- reads --------------------------------------------------------------------------------- */
@@ -230,10 +245,14 @@ void cmd_hdel(struct cmd_ctx *ctx)
             break;
     }
     if (deleted > 0) {
-        if (hash_len(h) == 0)
+        hash_event(ctx, "hdel");
+        if (hash_len(h) == 0) {
             db_delete(ctx->db, ctx->argv[1].p, ctx->argv[1].len);
-        else
+            notify_keyspace_event(NOTIFY_GENERIC, "del", ctx->argv[1].p, ctx->argv[1].len,
+                                  ctx->db->id);
+        } else {
             handler_signal_modified(ctx->db, &ctx->argv[1]);
+        }
         server.dirty += deleted;
     }
     reply_int(ctx->c, deleted);
@@ -273,6 +292,7 @@ void cmd_hincrby(struct cmd_ctx *ctx)
     store_hash(ctx, h, is_new, true);
     server.dirty++;
     reply_int(ctx->c, cur);
+    hash_event(ctx, "hincrby");
 }
 
 /* HINCRBYFLOAT key field increment */
@@ -311,7 +331,11 @@ void cmd_hincrbyfloat(struct cmd_ctx *ctx)
     hash_set(h, f->p, f->len, out, olen);
     store_hash(ctx, h, is_new, true);
     server.dirty++;
+    /* AOF: the resulting value as HSET, so a replay cannot round differently (Redis 7.0). */
+    struct slice av[4] = {{"HSET", 4}, ctx->argv[1], *f, {out, olen}};
+    propagate_replace(ctx->db, 4, av);
     reply_bulk(ctx->c, out, olen);
+    hash_event(ctx, "hincrbyfloat");
     mem_free(out);
 }
 

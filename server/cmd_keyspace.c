@@ -3,7 +3,8 @@
  *
  * Owns argument parsing and the exact Redis 7.0 replies and errors of these commands; the
  * work itself is storage/db.c's (db_rename, db_move, db_copy, keyspace_swap, db_flush) and
- * dict.c's (dict_scan, iterators). Knows nothing of sockets, blocking or persistence.
+ * dict.c's (dict_scan, iterators). Knows nothing of sockets or blocking; of persistence only
+ * that FLUSHALL tells server/persist.c (which saves at once when save points exist).
  * Start at cmd_scan(), the only handler with real logic of its own; the rest are short.
  *
  * SPDX-License-Identifier: BSD-3-Clause
@@ -18,6 +19,8 @@
 #include "server/args.h"
 #include "server/blocking.h"
 #include "server/multi.h"
+#include "server/notify.h"
+#include "server/persist.h"
 #include "server/cmd_keyspace.h"
 #include "server/commands.h"
 #include "server/config.h"
@@ -78,9 +81,13 @@ static void delete_keys(struct cmd_ctx *ctx)
 {
     long long removed = 0;
 
-    for (int i = 1; i < ctx->argc; i++)
-        if (db_delete(ctx->db, ctx->argv[i].p, ctx->argv[i].len))
+    for (int i = 1; i < ctx->argc; i++) {
+        const struct slice *key = &ctx->argv[i];
+        if (db_delete(ctx->db, key->p, key->len)) {
+            notify_keyspace_event(NOTIFY_GENERIC, "del", key->p, key->len, ctx->db->id);
             removed++;
+        }
+    }
     server.dirty += removed;
     reply_int(ctx->c, removed);
 }
@@ -316,6 +323,8 @@ static void rename_generic(struct cmd_ctx *ctx, bool nx)
     }
     enum st_status st = db_rename(ctx->db, src->p, src->len, dst->p, dst->len, nx);
     if (st == ST_OK) {
+        notify_keyspace_event(NOTIFY_GENERIC, "rename_from", src->p, src->len, ctx->db->id);
+        notify_keyspace_event(NOTIFY_GENERIC, "rename_to", dst->p, dst->len, ctx->db->id);
         server.dirty++;
         if (nx)
             reply_int(ctx->c, 1);
@@ -345,8 +354,11 @@ void cmd_move(struct cmd_ctx *ctx)
         reply_error(ctx->c, ERR_SAME_OBJECT);
         return;
     }
-    enum st_status st = db_move(ctx->db, dst, ctx->argv[1].p, ctx->argv[1].len);
+    const struct slice *key = &ctx->argv[1];
+    enum st_status st = db_move(ctx->db, dst, key->p, key->len);
     if (st == ST_OK) {
+        notify_keyspace_event(NOTIFY_GENERIC, "move_from", key->p, key->len, ctx->db->id);
+        notify_keyspace_event(NOTIFY_GENERIC, "move_to", key->p, key->len, dst->id);
         server.dirty++;
         reply_int(ctx->c, 1);
     } else if (st == ST_NOKEY || st == ST_EXISTS) {
@@ -384,6 +396,7 @@ void cmd_copy(struct cmd_ctx *ctx)
     }
     enum st_status st = db_copy(ctx->db, src->p, src->len, dst_db, dst->p, dst->len, replace);
     if (st == ST_OK) {
+        notify_keyspace_event(NOTIFY_GENERIC, "copy_to", dst->p, dst->len, dst_db->id);
         server.dirty++;
         reply_int(ctx->c, 1);
     } else if (st == ST_NOKEY || st == ST_EXISTS) {
@@ -462,6 +475,7 @@ void cmd_flushall(struct cmd_ctx *ctx)
         removed += (long long)db_flush(&server.ks.dbs[i]);
     }
     server.dirty += removed;
+    persist_after_flushall(); /* with save points: the empty dataset is saved at once */
     reply_ok(ctx->c);
 }
 
@@ -471,7 +485,8 @@ void cmd_flushall(struct cmd_ctx *ctx)
  * otherwise disturb what they report); a missing key is a null, not an error. */
 static struct obj *object_lookup(struct cmd_ctx *ctx)
 {
-    struct obj *o = db_lookup(ctx->db, ctx->argv[2].p, ctx->argv[2].len, DB_LOOKUP_NOTOUCH);
+    struct obj *o = db_lookup(ctx->db, ctx->argv[2].p, ctx->argv[2].len,
+                              DB_LOOKUP_NOTOUCH | DB_LOOKUP_NONOTIFY);
 
     if (o == NULL)
         reply_null(ctx->c);

@@ -18,6 +18,8 @@
 #include "server/args.h"
 #include "server/blocking.h"
 #include "server/handler.h"
+#include "server/notify.h"
+#include "server/propagate.h"
 #include "server/reply.h"
 #include "server/server.h"
 #include "storage/db.h"
@@ -26,15 +28,21 @@
 
 /* ---- shared helpers ------------------------------------------------------------------- */
 
-/* After elements were removed: an emptied list is deleted (db_delete tells the hooks),
- * otherwise the edit is signalled. */
-static void after_removal(struct db *db, const struct slice *key, struct obj *l)
+/* After elements were removed: the command's event, then an emptied list is deleted
+ * (db_delete tells the hooks; Redis follows with "del"), otherwise the edit is signalled. */
+static void after_removal(struct db *db, const struct slice *key, struct obj *l,
+                          const char *event)
 {
-    if (list_len(l) == 0)
+    notify_keyspace_event(NOTIFY_LIST, event, key->p, key->len, db->id);
+    if (list_len(l) == 0) {
         db_delete(db, key->p, key->len);
-    else
+        notify_keyspace_event(NOTIFY_GENERIC, "del", key->p, key->len, db->id);
+    } else {
         handler_signal_modified(db, key);
+    }
 }
+
+static const char *pop_event(enum list_where w) { return w == LIST_HEAD ? "lpop" : "rpop"; }
 
 /* The list at key for a write: ST_OK with *out NULL when absent. Replies WRONGTYPE. */
 static bool lookup_list(struct cmd_ctx *ctx, const struct slice *key, int flags, struct obj **out)
@@ -97,6 +105,12 @@ static void push_into(struct db *db, const struct slice *key, struct obj *l, enu
     }
 }
 
+static void push_event(struct db *db, const struct slice *key, enum list_where w)
+{
+    notify_keyspace_event(NOTIFY_LIST, w == LIST_HEAD ? "lpush" : "rpush", key->p, key->len,
+                          db->id);
+}
+
 void cmd_list_pop_reply(struct conn *c, struct db *db, const struct slice *key, struct obj *l,
                     enum list_where where, long long count, bool as_array)
 {
@@ -113,7 +127,7 @@ void cmd_list_pop_reply(struct conn *c, struct db *db, const struct slice *key, 
         reply_bulk(c, e.p, e.len);
     list_delete_range(l, first, n);
     server.dirty += (long long)n;
-    after_removal(db, key, l);
+    after_removal(db, key, l, pop_event(where));
 }
 
 bool cmd_list_move_one(struct conn *c, struct db *db, const struct slice *src, struct obj *sl,
@@ -130,10 +144,11 @@ bool cmd_list_move_one(struct conn *c, struct db *db, const struct slice *src, s
     const char *vp = str_bytes(v, tmp, &vlen);
     struct slice elem = {.p = vp, .len = vlen};
     push_into(db, dst, dl, to, &elem, 1);
+    push_event(db, dst, to);
     reply_bulk(c, vp, vlen);
     obj_release(v);
     /* src == dst re-pushed the element, so the list is never empty then. */
-    after_removal(db, src, sl);
+    after_removal(db, src, sl, pop_event(from));
     server.dirty++;
     return true;
 }
@@ -156,7 +171,9 @@ static void push_generic(struct cmd_ctx *ctx, enum list_where where, bool xx)
     long long len = l == NULL ? n : (long long)list_len(l) + n;
     push_into(ctx->db, key, l, where, &ctx->argv[2], n);
     server.dirty += n;
+    /* LPUSH/RPUSH reply before they publish, as Redis (seen by a RESP3 self-subscriber). */
     reply_int(ctx->c, len);
+    push_event(ctx->db, key, where);
 }
 
 void cmd_lpush(struct cmd_ctx *ctx) { push_generic(ctx, LIST_HEAD, false); }
@@ -202,6 +219,34 @@ void cmd_rpop(struct cmd_ctx *ctx) { pop_generic(ctx, LIST_TAIL); }
 static bool serve_pop(struct conn *c, struct db *db, const struct slice *key, struct obj *val,
                       const struct blocking_spec *spec);
 
+/* AOF: a blocking move is written as RPOPLPUSH src dst (BRPOPLPUSH) or LMOVE src dst with
+ * Redis's lowercase "left"/"right". */
+static void propagate_move(struct db *db, const struct slice *src, const struct slice *dst,
+                           enum list_where from, enum list_where to, bool rpoplpush)
+{
+    struct slice av[5] = {{"LMOVE", 5}, *src, *dst,
+                          from == LIST_HEAD ? (struct slice){"left", 4} : (struct slice){"right", 5},
+                          to == LIST_HEAD ? (struct slice){"left", 4} : (struct slice){"right", 5}};
+    if (rpoplpush) {
+        av[0] = (struct slice){"RPOPLPUSH", 9};
+        propagate_replace(db, 3, av);
+    } else {
+        propagate_replace(db, 5, av);
+    }
+}
+
+/* AOF: pops by BLPOP/BRPOP and [B]LMPOP are written as LPOP/RPOP key [n], n the elements
+ * actually popped (Redis 7.0). dirty_before: server.dirty before the pop. */
+static void propagate_pop(struct db *db, const struct slice *key, enum list_where where,
+                          long long dirty_before, bool with_count)
+{
+    char n[24];
+    struct slice av[3] = {{where == LIST_HEAD ? "LPOP" : "RPOP", 4}, *key,
+                          propagate_ms(n, server.dirty - dirty_before)};
+    if (server.dirty != dirty_before)
+        propagate_replace(db, with_count ? 3 : 2, av);
+}
+
 /* LMPOP and BLMPOP from numkeys at argv[idx]: numkeys key [key ...] LEFT|RIGHT [COUNT count].
  * deadline_ms < 0 means the non-blocking form. */
 static void mpop_generic(struct cmd_ctx *ctx, int idx, long long deadline_ms)
@@ -239,7 +284,9 @@ static void mpop_generic(struct cmd_ctx *ctx, int idx, long long deadline_ms)
             continue;
         reply_array(ctx->c, 2);
         reply_bulk(ctx->c, ctx->argv[j].p, ctx->argv[j].len);
+        long long dirty_before = server.dirty;
         cmd_list_pop_reply(ctx->c, ctx->db, &ctx->argv[j], l, where, count, true);
+        propagate_pop(ctx->db, &ctx->argv[j], where, dirty_before, true);
         return;
     }
     if (deadline_ms < 0 || !blocking_may_block(ctx->c)) {
@@ -400,7 +447,10 @@ void cmd_lset(struct cmd_ctx *ctx)
     }
     handler_signal_modified(ctx->db, &ctx->argv[1]);
     server.dirty++;
+    /* Redis replies before publishing here: a RESP3 client listening to its own key sees
+     * +OK first. */
     reply_ok(ctx->c);
+    notify_keyspace_event(NOTIFY_LIST, "lset", ctx->argv[1].p, ctx->argv[1].len, ctx->db->id);
 }
 
 /* LINSERT key BEFORE|AFTER pivot element */
@@ -427,6 +477,7 @@ void cmd_linsert(struct cmd_ctx *ctx)
         return;
     }
     handler_signal_modified(ctx->db, &ctx->argv[1]);
+    notify_keyspace_event(NOTIFY_LIST, "linsert", ctx->argv[1].p, ctx->argv[1].len, ctx->db->id);
     server.dirty++;
     reply_int(ctx->c, (long long)list_len(l));
 }
@@ -447,7 +498,7 @@ void cmd_lrem(struct cmd_ctx *ctx)
     size_t removed = list_remove(l, ctx->argv[3].p, ctx->argv[3].len, count);
     if (removed > 0) {
         server.dirty += (long long)removed;
-        after_removal(ctx->db, &ctx->argv[1], l);
+        after_removal(ctx->db, &ctx->argv[1], l, "lrem");
     }
     reply_int(ctx->c, (long long)removed);
 }
@@ -477,7 +528,7 @@ void cmd_ltrim(struct cmd_ctx *ctx)
     list_delete_range(l, len - rtrim, rtrim);
     list_delete_range(l, 0, ltrim);
     server.dirty += (long long)(ltrim + rtrim);
-    after_removal(ctx->db, &ctx->argv[1], l);
+    after_removal(ctx->db, &ctx->argv[1], l, "ltrim");
     reply_ok(ctx->c);
 }
 
@@ -518,22 +569,39 @@ static bool serve_pop(struct conn *c, struct db *db, const struct slice *key, st
 {
     reply_array(c, 2);
     reply_bulk(c, key->p, key->len);
+    long long dirty_before = server.dirty;
     if (spec->count > 0)
         cmd_list_pop_reply(c, db, key, val, (enum list_where)spec->from, spec->count, true);
     else
         cmd_list_pop_reply(c, db, key, val, (enum list_where)spec->from, 1, false);
+    propagate_pop(db, key, (enum list_where)spec->from, dirty_before, spec->count > 0);
     return true;
 }
 
 /* Serving BLMOVE/BRPOPLPUSH: a destination of another type is Redis's WRONGTYPE reply to the
  * waiter, which ends its wait with the element left in the source. */
+static bool serve_move_generic(struct conn *c, struct db *db, const struct slice *key,
+                               struct obj *val, const struct blocking_spec *spec, bool rpoplpush)
+{
+    struct slice dst = {.p = spec->dst, .len = spec->dstlen};
+    if (cmd_list_move_one(c, db, key, val, &dst, (enum list_where)spec->from,
+                          (enum list_where)spec->to))
+        propagate_move(db, key, &dst, (enum list_where)spec->from, (enum list_where)spec->to,
+                       rpoplpush);
+    return true;
+}
+
 static bool serve_move(struct conn *c, struct db *db, const struct slice *key, struct obj *val,
                        const struct blocking_spec *spec)
 {
-    struct slice dst = {.p = spec->dst, .len = spec->dstlen};
-    cmd_list_move_one(c, db, key, val, &dst, (enum list_where)spec->from,
-                      (enum list_where)spec->to);
-    return true;
+    return serve_move_generic(c, db, key, val, spec, false);
+}
+
+/* BRPOPLPUSH's own serve callback: it is written as RPOPLPUSH, not LMOVE. */
+static bool serve_rpoplpush(struct conn *c, struct db *db, const struct slice *key,
+                            struct obj *val, const struct blocking_spec *spec)
+{
+    return serve_move_generic(c, db, key, val, spec, true);
 }
 
 /* BLPOP/BRPOP key [key ...] timeout: Redis reads the timeout before any key, then serves the
@@ -574,15 +642,18 @@ static void bmove_generic(struct cmd_ctx *ctx, enum list_where from, enum list_w
     struct obj *sl;
     if (!lookup_list(ctx, &ctx->argv[1], DB_LOOKUP_WRITE, &sl))
         return;
+    bool rpoplpush = ctx->argc == 4; /* BRPOPLPUSH src dst timeout */
     if (sl != NULL) {
-        cmd_list_move_one(ctx->c, ctx->db, &ctx->argv[1], sl, &ctx->argv[2], from, to);
+        if (cmd_list_move_one(ctx->c, ctx->db, &ctx->argv[1], sl, &ctx->argv[2], from, to))
+            propagate_move(ctx->db, &ctx->argv[1], &ctx->argv[2], from, to, rpoplpush);
         return;
     }
     if (!blocking_may_block(ctx->c)) {
         reply_null(ctx->c);
         return;
     }
-    struct blocking_spec spec = {.type = OBJ_LIST, .serve = serve_move, .from = from, .to = to,
+    struct blocking_spec spec = {.type = OBJ_LIST, .serve = rpoplpush ? serve_rpoplpush : serve_move,
+                                 .from = from, .to = to,
                                  .dst = ctx->argv[2].p, .dstlen = ctx->argv[2].len};
     blocking_block(ctx, &ctx->argv[1], 1, deadline, &spec);
 }

@@ -21,6 +21,8 @@
 #include "server/blocking.h"
 #include "server/conn.h"
 #include "server/log.h"
+#include "server/cmd_persist.h"
+#include "server/persist.h"
 #include "server/reply.h"
 #include "server/server.h"
 #include "storage/db.h"
@@ -185,15 +187,12 @@ void cmd_shutdown(struct cmd_ctx *ctx)
         reply_error(ctx->c, ERR_NO_SHUTDOWN_IN_PROGRESS);
         return;
     }
-    if (flags & SHUTDOWN_SAVE) {
-        if (!(flags & SHUTDOWN_FORCE)) {
-            reply_error(ctx->c, ERR_NOT_SUPPORTED_YET, "SHUTDOWN SAVE",
-                        "persistence is not available yet");
-            return;
-        }
-        log_warning("SHUTDOWN SAVE FORCE: no persistence yet, exiting without saving.");
-    }
     log_warning("User requested shutdown...");
+    /* Saves as save points / SAVE / NOSAVE say; a failed save keeps the server up. */
+    if (!persist_shutdown(flags)) {
+        reply_error(ctx->c, ERR_SHUTDOWN_FAILED);
+        return;
+    }
     /* No reply: the client sees the connection close when the process exits. */
     server.shutdown_flags = flags;
     server_request_stop();
@@ -664,6 +663,8 @@ static void debug_help(struct cmd_ctx *ctx)
         "    A hex hash of the whole dataset (keys, values, TTLs); 40 zeros when empty.",
         "DIGEST-VALUE <key> [<key> ...]",
         "    A hex hash of each key's value.",
+        "RELOAD [MERGE] [NOFLUSH] [NOSAVE]",
+        "    Save the dataset to the RDB file, empty memory and load the file back.",
         "OBJECT <key>",
         "    Low level details of the value at <key>.",
         "PROTOCOL <type>",
@@ -703,6 +704,8 @@ void cmd_debug(struct cmd_ctx *ctx)
         debug_digest_value(ctx);
     } else if (arg_is(sub, "protocol") && argc == 3) {
         debug_protocol(ctx);
+    } else if (arg_is(sub, "reload")) {
+        cmd_persist_debug_reload(ctx);
     } else if (arg_is(sub, "change-repl-id") && argc == 2) {
         reply_ok(c);
     } else if (arg_is(sub, "blocking-lateness") && (argc == 2 || argc == 3)) {

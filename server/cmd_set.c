@@ -18,6 +18,8 @@
 
 #include "server/args.h"
 #include "server/handler.h"
+#include "server/notify.h"
+#include "server/propagate.h"
 #include "server/reply.h"
 #include "server/server.h"
 #include "storage/db.h"
@@ -51,19 +53,56 @@ static void emit_all(struct conn *c, struct obj *s)
     set_iter_done(&it);
 }
 
+/* SPOP's reply of one member plus its AOF form: one SREM per member popped (Redis 7.0). */
+static void emit_bulk_srem(void *ud, const char *p, size_t len)
+{
+    struct cmd_ctx *ctx = ud;
+    reply_bulk(ctx->c, p, len);
+    struct slice av[3] = {{"SREM", 4}, ctx->argv[1], {p, len}};
+    propagate_replace(ctx->db, 3, av);
+}
+
+static void emit_all_srem(struct cmd_ctx *ctx, struct obj *s)
+{
+    struct set_iter it;
+    const char *p;
+    size_t len;
+    set_iter_init(&it, s);
+    while (set_iter_next(&it, &p, &len))
+        emit_bulk_srem(ctx, p, len);
+    set_iter_done(&it);
+}
+
+static void set_event(struct cmd_ctx *ctx, const char *event, const struct slice *key)
+{
+    notify_keyspace_event(NOTIFY_SET, event, key->p, key->len, ctx->db->id);
+}
+
+static void del_event(struct cmd_ctx *ctx, const struct slice *key)
+{
+    notify_keyspace_event(NOTIFY_GENERIC, "del", key->p, key->len, ctx->db->id);
+}
+
 /* A STORE result replaces dst (dropping its TTL) or, when empty, deletes it; the reply is the
- * result's size either way. Takes res. */
-static void store_result(struct cmd_ctx *ctx, const struct slice *dst, struct obj *res)
+ * result's size either way. Takes res. event: the command's name, Redis's event for it. */
+static void store_result(struct cmd_ctx *ctx, const struct slice *dst, struct obj *res,
+                         const char *event)
 {
     size_t n = set_len(res);
+    /* Redis: a stored result is published after the reply, a deletion before it. */
     if (n > 0) {
         db_set(ctx->db, dst->p, dst->len, res, 0);
         server.dirty++;
-    } else if (db_delete(ctx->db, dst->p, dst->len)) {
-        server.dirty++;
+        reply_int(ctx->c, (long long)n);
+        set_event(ctx, event, dst);
+    } else {
+        if (db_delete(ctx->db, dst->p, dst->len)) {
+            del_event(ctx, dst);
+            server.dirty++;
+        }
+        reply_int(ctx->c, 0);
     }
     obj_release(res);
-    reply_int(ctx->c, (long long)n);
 }
 
 /* ---- SADD, SREM, SMOVE ------------------------------------------------------------------ */
@@ -88,6 +127,8 @@ void cmd_sadd(struct cmd_ctx *ctx)
     } else if (added > 0) {
         handler_signal_modified(ctx->db, key);
     }
+    if (added > 0)
+        set_event(ctx, "sadd", key);
     server.dirty += added;
     reply_int(ctx->c, added);
 }
@@ -107,10 +148,13 @@ void cmd_srem(struct cmd_ctx *ctx)
             break;
     }
     if (removed > 0) {
-        if (set_len(s) == 0)
+        set_event(ctx, "srem", key);
+        if (set_len(s) == 0) {
             db_delete(ctx->db, key->p, key->len);
-        else
+            del_event(ctx, key);
+        } else {
             handler_signal_modified(ctx->db, key);
+        }
         server.dirty += removed;
     }
     reply_int(ctx->c, removed);
@@ -139,19 +183,24 @@ void cmd_smove(struct cmd_ctx *ctx)
         reply_int(ctx->c, 0);
         return;
     }
-    if (set_len(from) == 0)
+    set_event(ctx, "srem", src);
+    if (set_len(from) == 0) {
         db_delete(ctx->db, src->p, src->len);
-    else
+        del_event(ctx, src);
+    } else {
         handler_signal_modified(ctx->db, src);
+    }
     server.dirty++;
     if (to == NULL) {
         to = set_new_for(m->p, m->len);
         set_add(to, m->p, m->len);
         db_add(ctx->db, dst->p, dst->len, to);
         obj_release(to);
+        set_event(ctx, "sadd", dst);
         server.dirty++;
     } else if (set_add(to, m->p, m->len)) {
         handler_signal_modified(ctx->db, dst);
+        set_event(ctx, "sadd", dst);
         server.dirty++;
     }
     reply_int(ctx->c, 1);
@@ -217,8 +266,9 @@ static void inter_generic(struct cmd_ctx *ctx, const struct slice *keys, int n,
                           enum inter_mode mode, const struct slice *dst, long long limit)
 {
     struct obj **sets = mem_alloc(sizeof(*sets) * (size_t)n);
-    int flags = mode == INTER_STORE ? DB_LOOKUP_WRITE : DB_LOOKUP_READ;
-    if (!lookup_sets(ctx, keys, n, flags, sets)) {
+    /* Redis 7.0 reads the sources with lookupKeyRead even for STORE: a hit, or a miss with
+     * its keymiss event. */
+    if (!lookup_sets(ctx, keys, n, DB_LOOKUP_READ, sets)) {
         mem_free(sets);
         return;
     }
@@ -228,7 +278,7 @@ static void inter_generic(struct cmd_ctx *ctx, const struct slice *keys, int n,
     if (empty) {
         mem_free(sets);
         if (mode == INTER_STORE)
-            store_result(ctx, dst, set_new());
+            store_result(ctx, dst, set_new(), "sinterstore");
         else if (mode == INTER_CARD)
             reply_int(ctx->c, 0);
         else
@@ -267,7 +317,7 @@ static void inter_generic(struct cmd_ctx *ctx, const struct slice *keys, int n,
     else if (mode == INTER_CARD)
         reply_int(ctx->c, count);
     else
-        store_result(ctx, dst, res);
+        store_result(ctx, dst, res, "sinterstore");
 }
 
 /* SMEMBERS key (Redis 7.0 runs it as a one-key SINTER). */
@@ -378,7 +428,7 @@ static void union_diff_generic(struct cmd_ctx *ctx, const struct slice *keys, in
                                enum set_op op, const struct slice *dst)
 {
     struct obj **sets = mem_alloc(sizeof(*sets) * (size_t)n);
-    if (!lookup_sets(ctx, keys, n, dst != NULL ? DB_LOOKUP_WRITE : DB_LOOKUP_READ, sets)) {
+    if (!lookup_sets(ctx, keys, n, DB_LOOKUP_READ, sets)) {
         mem_free(sets);
         return;
     }
@@ -401,7 +451,7 @@ static void union_diff_generic(struct cmd_ctx *ctx, const struct slice *keys, in
     }
     mem_free(sets);
     if (dst != NULL) {
-        store_result(ctx, dst, res);
+        store_result(ctx, dst, res, op == OP_DIFF ? "sdiffstore" : "sunionstore");
         return;
     }
     reply_set(ctx->c, (long long)set_len(res));
@@ -453,23 +503,27 @@ static void spop_count(struct cmd_ctx *ctx)
         reply_set(ctx->c, 0);
         return;
     }
+    /* Redis publishes spop before it replies (a RESP3 listener on its own key sees it first). */
+    set_event(ctx, "spop", key);
     size_t size = set_len(s);
     if ((unsigned long long)count >= size) {
         reply_set(ctx->c, (long long)size);
         emit_all(ctx->c, s);
         db_delete(ctx->db, key->p, key->len);
+        del_event(ctx, key);
         server.dirty += (long long)size;
+        propagate_del(ctx->db, key); /* AOF: popping everything is written as DEL */
         return;
     }
     size_t n = (size_t)count, remaining = size - n;
     reply_set(ctx->c, count);
     if (remaining * 5 > n) {
         for (size_t i = 0; i < n; i++)
-            set_pop(s, emit_bulk, ctx->c);
+            set_pop(s, emit_bulk_srem, ctx);
         handler_signal_modified(ctx->db, key);
     } else {
         struct obj *survivors = set_split_random(s, remaining);
-        emit_all(ctx->c, s);
+        emit_all_srem(ctx, s);
         db_set(ctx->db, key->p, key->len, survivors, DB_SET_KEEPTTL);
         obj_release(survivors);
     }
@@ -495,11 +549,14 @@ void cmd_spop(struct cmd_ctx *ctx)
         reply_null(ctx->c);
         return;
     }
-    set_pop(s, emit_bulk, ctx->c);
-    if (set_len(s) == 0)
+    set_event(ctx, "spop", key);
+    set_pop(s, emit_bulk_srem, ctx);
+    if (set_len(s) == 0) {
         db_delete(ctx->db, key->p, key->len);
-    else
+        del_event(ctx, key);
+    } else {
         handler_signal_modified(ctx->db, key);
+    }
     server.dirty++;
 }
 

@@ -18,6 +18,8 @@
 #include "server/args.h"
 #include "server/cmd_string.h"
 #include "server/handler.h"
+#include "server/notify.h"
+#include "server/propagate.h"
 #include "server/reply.h"
 #include "server/server.h"
 #include "storage/db.h"
@@ -199,11 +201,17 @@ static void set_generic(struct cmd_ctx *ctx, const struct slice *key, const stru
     struct obj *v = str_new_encoded(val->p, val->len, shared_ints_allowed());
     db_set(ctx->db, key->p, key->len, v, (o->flags & SETOPT_KEEPTTL) ? DB_SET_KEEPTTL : 0);
     obj_release(v);
+    notify_keyspace_event(NOTIFY_STRING, "set", key->p, key->len, ctx->db->id);
     /* A time already past is kept, not acted on: the key goes at its next access, as in
      * Redis 7.0 (DBSIZE still counts it until then). */
-    if (o->expire != NULL)
+    if (o->expire != NULL) {
         db_set_expire(ctx->db, key->p, key->len, when);
+        notify_keyspace_event(NOTIFY_GENERIC, "expire", key->p, key->len, ctx->db->id);
+    }
     server.dirty++;
+    /* AOF: any expire option is written as an absolute PXAT, others dropped (Redis 7.0). */
+    if (o->expire != NULL)
+        propagate_set_pxat(ctx->db, key, val, when);
 
     if (o->flags & SETOPT_GET)
         return;
@@ -258,6 +266,7 @@ void cmd_getset(struct cmd_ctx *ctx)
     struct obj *v = str_new_encoded(val->p, val->len, shared_ints_allowed());
     db_set(ctx->db, key->p, key->len, v, 0);
     obj_release(v);
+    notify_keyspace_event(NOTIFY_STRING, "set", key->p, key->len, ctx->db->id);
     server.dirty++;
 }
 
@@ -270,7 +279,9 @@ void cmd_getdel(struct cmd_ctx *ctx)
     if (!reply_string_at(ctx, key, &o) || o == NULL)
         return;
     db_delete(ctx->db, key->p, key->len);
+    notify_keyspace_event(NOTIFY_GENERIC, "del", key->p, key->len, ctx->db->id);
     server.dirty++;
+    propagate_del(ctx->db, key); /* AOF: GETDEL is written as DEL */
 }
 
 /* GETEX key [EX s|PX ms|EXAT ts|PXAT ms-ts|PERSIST]
@@ -300,15 +311,22 @@ void cmd_getex(struct cmd_ctx *ctx)
     /* Only the absolute forms can name a time already past; then the key goes now. */
     if ((opts.flags & (SETOPT_EXAT | SETOPT_PXAT)) && when <= server.ks.now_ms) {
         db_delete(ctx->db, key->p, key->len);
+        notify_keyspace_event(NOTIFY_GENERIC, "del", key->p, key->len, ctx->db->id);
         server.dirty++;
+        propagate_del(ctx->db, key); /* AOF: GETEX's effects as DEL / PEXPIREAT / PERSIST */
     } else if (opts.expire != NULL) {
         db_set_expire(ctx->db, key->p, key->len, when);
         handler_signal_modified(ctx->db, key);
+        notify_keyspace_event(NOTIFY_GENERIC, "expire", key->p, key->len, ctx->db->id);
         server.dirty++;
+        propagate_pexpireat(ctx->db, key, when);
     } else if (opts.flags & SETOPT_PERSIST) {
         if (db_persist(ctx->db, key->p, key->len)) {
             handler_signal_modified(ctx->db, key);
+            notify_keyspace_event(NOTIFY_GENERIC, "persist", key->p, key->len, ctx->db->id);
             server.dirty++;
+            struct slice av[2] = {{"PERSIST", 7}, *key};
+            propagate_replace(ctx->db, 2, av);
         }
     }
 }
@@ -350,6 +368,7 @@ static void mset_generic(struct cmd_ctx *ctx, bool nx)
         struct obj *v = str_new_encoded(val->p, val->len, shared_ints_allowed());
         db_set(ctx->db, key->p, key->len, v, 0);
         obj_release(v);
+        notify_keyspace_event(NOTIFY_STRING, "set", key->p, key->len, ctx->db->id);
     }
     server.dirty += (ctx->argc - 1) / 2;
     if (nx)
@@ -415,6 +434,7 @@ void cmd_append(struct cmd_ctx *ctx)
         handler_signal_modified(ctx->db, key);
         total = str_len(o);
     }
+    notify_keyspace_event(NOTIFY_STRING, "append", key->p, key->len, ctx->db->id);
     server.dirty++;
     reply_int(ctx->c, (long long)total);
 }
@@ -504,6 +524,7 @@ void cmd_setrange(struct cmd_ctx *ctx)
         str_setrange(o, (size_t)offset, val->p, val->len);
         handler_signal_modified(ctx->db, key);
     }
+    notify_keyspace_event(NOTIFY_STRING, "setrange", key->p, key->len, ctx->db->id);
     server.dirty++;
     reply_int(ctx->c, (long long)str_len(o));
 }
@@ -533,6 +554,7 @@ static void incr_generic(struct cmd_ctx *ctx, long long incr)
     if (o != NULL && o->enc == OBJ_ENC_INT && o->refcount == 1 && !shareable) {
         o->u.ival = v;
         handler_signal_modified(ctx->db, key);
+        notify_keyspace_event(NOTIFY_STRING, "incrby", key->p, key->len, ctx->db->id);
         server.dirty++;
         reply_int(ctx->c, v);
         return;
@@ -540,6 +562,7 @@ static void incr_generic(struct cmd_ctx *ctx, long long incr)
     struct obj *n = str_new_int(v, shared_ints_allowed());
     db_set(ctx->db, key->p, key->len, n, DB_SET_KEEPTTL);
     obj_release(n);
+    notify_keyspace_event(NOTIFY_STRING, "incrby", key->p, key->len, ctx->db->id);
     server.dirty++;
     reply_int(ctx->c, v);
 }
@@ -614,8 +637,12 @@ void cmd_incrbyfloat(struct cmd_ctx *ctx)
     char *buf = mem_alloc(NUM_LD_MAXLEN);
     size_t len = num_ld2str_cap(buf, NUM_LD_MAXLEN, v);
     struct obj *n = str_new(buf, len);
+    /* AOF: the result, not the increment, so a replay cannot round differently. */
+    struct slice av[4] = {{"SET", 3}, *key, {buf, len}, {"KEEPTTL", 7}};
+    propagate_replace(ctx->db, 4, av);
     mem_free(buf);
     db_set(ctx->db, key->p, key->len, n, DB_SET_KEEPTTL);
+    notify_keyspace_event(NOTIFY_STRING, "incrbyfloat", key->p, key->len, ctx->db->id);
     server.dirty++;
     reply_bulk_obj(ctx->c, n);
     obj_release(n);

@@ -19,9 +19,12 @@
 #include "server/args.h"
 #include "server/blocking.h"
 #include "server/handler.h"
+#include "server/notify.h"
+#include "server/propagate.h"
 #include "server/reply.h"
 #include "server/server.h"
 #include "storage/db.h"
+#include "storage/set.h"
 #include "storage/zset.h"
 #include "utils/glob.h"
 #include "utils/mem.h"
@@ -29,13 +32,26 @@
 
 /* ---- shared helpers ------------------------------------------------------------------------ */
 
-/* After members were removed: an emptied set is deleted, otherwise the edit is signalled. */
-static void after_removal(struct db *db, const struct slice *key, struct obj *z)
+/* After members were removed: the command's event, then an emptied set is deleted (with
+ * Redis's "del" event), otherwise the edit is signalled. */
+static void delete_if_empty(struct db *db, const struct slice *key, struct obj *z);
+
+static void after_removal(struct db *db, const struct slice *key, struct obj *z,
+                          const char *event)
 {
-    if (zset_len(z) == 0)
+    notify_keyspace_event(NOTIFY_ZSET, event, key->p, key->len, db->id);
+    delete_if_empty(db, key, z);
+}
+
+/* An emptied set is deleted (with Redis's "del" event), otherwise the edit is signalled. */
+static void delete_if_empty(struct db *db, const struct slice *key, struct obj *z)
+{
+    if (zset_len(z) == 0) {
         db_delete(db, key->p, key->len);
-    else
+        notify_keyspace_event(NOTIFY_GENERIC, "del", key->p, key->len, db->id);
+    } else {
         handler_signal_modified(db, key);
+    }
 }
 
 /* The sorted set at key (*out NULL when absent); replies WRONGTYPE and returns false. */
@@ -46,17 +62,25 @@ static bool lookup_zset(struct cmd_ctx *ctx, const struct slice *key, int flags,
 
 /* Stores a computed result at dst (db_set drops any TTL, as Redis's setKey does), or
  * deletes dst when the result is empty; replies the resulting length. Takes res. */
-static void store_result(struct cmd_ctx *ctx, const struct slice *dst, struct obj *res)
+static void store_result(struct cmd_ctx *ctx, const struct slice *dst, struct obj *res,
+                         const char *event)
 {
     size_t n = zset_len(res);
+    bool deleted = false;
     if (n != 0) {
         db_set(ctx->db, dst->p, dst->len, res, 0);
         server.dirty++;
     } else if (db_delete(ctx->db, dst->p, dst->len)) {
+        deleted = true;
         server.dirty++;
     }
     obj_release(res);
+    /* Redis replies first and publishes after, for either outcome. */
     reply_int(ctx->c, (long long)n);
+    if (n != 0)
+        notify_keyspace_event(NOTIFY_ZSET, event, dst->p, dst->len, ctx->db->id);
+    else if (deleted)
+        notify_keyspace_event(NOTIFY_GENERIC, "del", dst->p, dst->len, ctx->db->id);
 }
 
 /* Header for n elements, with scores as pairs in RESP3 and flattened in RESP2. */
@@ -288,6 +312,10 @@ reply:
     } else {
         reply_int(ctx->c, ch ? added + updated : added);
     }
+    /* After the reply, as Redis (visible to a RESP3 client listening to its own key). */
+    if (added + updated != 0)
+        notify_keyspace_event(NOTIFY_ZSET, incr ? "zincr" : "zadd", key->p, key->len,
+                              ctx->db->id);
 done:
     if (scores != stackscores)
         mem_free(scores);
@@ -322,7 +350,7 @@ void cmd_zrem(struct cmd_ctx *ctx)
         }
     }
     if (deleted != 0) {
-        after_removal(ctx->db, &ctx->argv[1], z);
+        after_removal(ctx->db, &ctx->argv[1], z, "zrem");
         server.dirty += deleted;
     }
     reply_int(ctx->c, deleted);
@@ -553,7 +581,7 @@ static void zrange_generic(struct cmd_ctx *ctx, int first, const struct slice *d
         while (zset_iter_next(&it, &e))
             zset_add(res, e.score, e.p, e.len, 0, &unused);
     }
-    store_result(ctx, dst, res);
+    store_result(ctx, dst, res, "zrangestore");
 }
 
 void cmd_zrange(struct cmd_ctx *ctx)
@@ -635,7 +663,10 @@ static void zremrange_generic(struct cmd_ctx *ctx, enum rtype type)
     }
     if (n != 0) {
         zset_delete_range(z, lo, n);
-        after_removal(ctx->db, key, z);
+        after_removal(ctx->db, key, z,
+                      type == RT_RANK    ? "zremrangebyrank"
+                      : type == RT_SCORE ? "zremrangebyscore"
+                                         : "zremrangebylex");
         server.dirty += (long long)n;
     }
     reply_int(ctx->c, (long long)n);
@@ -675,6 +706,9 @@ void cmd_zset_pop_reply(struct conn *c, struct db *db, const struct slice *key, 
     } else {
         reply_array(c, (long long)(nested ? n : n * 2));
     }
+    /* Redis 7.0's RESP3 output puts the pop event between the headers and the elements (a
+     * client listening to its own key sees it there); the event needs only the key's name. */
+    notify_keyspace_event(NOTIFY_ZSET, max ? "zpopmax" : "zpopmin", key->p, key->len, db->id);
     struct zset_iter it;
     struct zset_elem e;
     zset_iter_init(&it, z, max ? len - 1 : 0, n, max);
@@ -685,8 +719,15 @@ void cmd_zset_pop_reply(struct conn *c, struct db *db, const struct slice *key, 
         reply_double(c, e.score);
     }
     zset_delete_range(z, max ? len - n : 0, n);
-    after_removal(db, key, z);
+    delete_if_empty(db, key, z);
     server.dirty += (long long)n;
+    /* AOF: the blocking and multi-key pops (emitkey) are written as ZPOPMIN/ZPOPMAX key, with
+     * the count popped for [B]ZMPOP (nested), as Redis 7.0 does. */
+    if (emitkey && n > 0) {
+        char num[24];
+        struct slice av[3] = {{max ? "ZPOPMAX" : "ZPOPMIN", 7}, *key, propagate_ms(num, (long long)n)};
+        propagate_replace(db, nested ? 3 : 2, av);
+    }
 }
 
 /* ZPOPMIN/ZPOPMAX key [count] */
@@ -850,7 +891,32 @@ enum aggr { AGGR_SUM, AGGR_MIN, AGGR_MAX };
 struct setop_src {
     struct obj *z; /* NULL when the key is absent */
     double weight;
+    bool owned;    /* z is a temporary copy of a plain set, released after the operation */
 };
+
+/* A plain set taken as a sorted set (every member scored 1), as Redis accepts sets as inputs to
+ * ZUNION and friends. New reference. O(n log n) in the set's size. */
+static struct obj *zset_from_set(struct obj *s)
+{
+    struct obj *z = zset_new_skiplist();
+    struct set_iter it;
+    const char *p;
+    size_t len;
+    double unused;
+    set_iter_init(&it, s);
+    while (set_iter_next(&it, &p, &len))
+        zset_add(z, 1.0, p, len, 0, &unused);
+    set_iter_done(&it);
+    return z;
+}
+
+static void release_sources(struct setop_src *src, long long n)
+{
+    for (long long i = 0; i < n; i++)
+        if (src[i].owned)
+            obj_release(src[i].z);
+    mem_free(src);
+}
 
 static int src_by_len(const void *a, const void *b)
 {
@@ -902,13 +968,13 @@ static void setop_generic(struct cmd_ctx *ctx, const struct slice *dst, int nk, 
     int j = nk + 1;
     for (long long i = 0; i < setnum; i++, j++) {
         struct obj *o = db_lookup(ctx->db, ctx->argv[j].p, ctx->argv[j].len, DB_LOOKUP_READ);
-        /* TODO(#4): plain sets count as members with score 1 once storage/set.h exists. */
-        if (o != NULL && o->type != OBJ_ZSET) {
-            mem_free(src);
+        if (o != NULL && o->type != OBJ_ZSET && o->type != OBJ_SET) {
+            release_sources(src, i);
             reply_status(ctx->c, ST_WRONGTYPE);
             return;
         }
-        src[i].z = o;
+        src[i].owned = o != NULL && o->type == OBJ_SET;
+        src[i].z = src[i].owned ? zset_from_set(o) : o;
         src[i].weight = 1.0;
     }
     enum aggr ag = AGGR_SUM;
@@ -921,7 +987,7 @@ static void setop_generic(struct cmd_ctx *ctx, const struct slice *dst, int nk, 
             j++;
             for (long long i = 0; i < setnum; i++, j++) {
                 if (!arg_to_double(&ctx->argv[j], &src[i].weight)) {
-                    mem_free(src);
+                    release_sources(src, setnum);
                     reply_error(ctx->c, ERR_ZSET_WEIGHT_FLOAT);
                     return;
                 }
@@ -935,7 +1001,7 @@ static void setop_generic(struct cmd_ctx *ctx, const struct slice *dst, int nk, 
             } else if (arg_is(v, "max")) {
                 ag = AGGR_MAX;
             } else {
-                mem_free(src);
+                release_sources(src, setnum);
                 reply_error(ctx->c, ERR_SYNTAX);
                 return;
             }
@@ -945,13 +1011,13 @@ static void setop_generic(struct cmd_ctx *ctx, const struct slice *dst, int nk, 
             j++;
         } else if (cardonly && remaining >= 2 && arg_is(a, "limit")) {
             if (!arg_to_ll(&ctx->argv[j + 1], &limit) || limit < 0) {
-                mem_free(src);
+                release_sources(src, setnum);
                 reply_error(ctx->c, ERR_LIMIT_NEGATIVE);
                 return;
             }
             j += 2;
         } else {
-            mem_free(src);
+            release_sources(src, setnum);
             reply_error(ctx->c, ERR_SYNTAX);
             return;
         }
@@ -1022,14 +1088,15 @@ static void setop_generic(struct cmd_ctx *ctx, const struct slice *dst, int nk, 
                 maxelelen = e.len;
         }
     }
-    mem_free(src);
+    release_sources(src, setnum);
 
     if (cardonly) {
         obj_release(res);
         reply_int(ctx->c, (long long)card);
     } else if (dst != NULL) {
         zset_shrink_if_small(res, maxelelen);
-        store_result(ctx, dst, res);
+        store_result(ctx, dst, res,
+                     op == OP_UNION ? "zunionstore" : op == OP_INTER ? "zinterstore" : "zdiffstore");
     } else {
         size_t n = zset_len(res);
         if (n == 0)

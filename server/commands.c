@@ -24,11 +24,16 @@
 #include "server/cmd_expire.h"
 #include "server/cmd_conn.h"
 #include "server/cmd_server.h"
+#include "server/cmd_aof.h"
+#include "server/cmd_persist.h"
 #include "server/cmd_command.h"
 #include "server/multi.h"
 #include "server/pubsub.h"
 #include "server/info.h"
 #include "server/config.h"
+#include "server/cmd_script.h"
+#include "server/cmd_sort.h"
+#include "server/cmd_stream.h"
 
 static struct cmd object_subcmds[] = {
     {
@@ -552,6 +557,77 @@ static struct cmd pubsub_subcmds[] = {
     {.name = NULL},
 };
 
+/* Scripting (cmd_script.c). */
+static struct cmd script_subcmds[] = {
+    {
+        .name = "debug",
+        .fn = cmd_script_debug,
+        .arity = 3,
+        .flags = CMD_NOSCRIPT,
+        .acl = "@slow @scripting",
+        .group = "scripting", .since = "3.2.0",
+        .complexity = "O(1)",
+        .summary = "Choose the Lua debugging mode for later scripts",
+        .syntax = "<YES|SYNC|NO>",
+    },
+    {
+        .name = "exists",
+        .fn = cmd_script_exists,
+        .arity = -3,
+        .flags = CMD_NOSCRIPT,
+        .acl = "@slow @scripting",
+        .group = "scripting", .since = "2.6.0",
+        .complexity = "O(N) with N being the number of scripts to check (so checking a single script is an O(1) operation).",
+        .summary = "Tell for each sha1 whether the script cache holds it",
+        .syntax = "sha1 [sha1 ...]",
+    },
+    {
+        .name = "flush",
+        .fn = cmd_script_flush,
+        .arity = -2,
+        .flags = CMD_NOSCRIPT,
+        .acl = "@slow @scripting",
+        .group = "scripting", .since = "2.6.0",
+        .complexity = "O(N) with N being the number of scripts in cache",
+        .summary = "Empty the script cache",
+        .syntax = "[ASYNC|SYNC]",
+    },
+    {
+        .name = "help",
+        .fn = cmd_script_help,
+        .arity = 2,
+        .flags = CMD_LOADING | CMD_STALE,
+        .acl = "@slow @scripting",
+        .group = "scripting", .since = "5.0.0",
+        .complexity = "O(1)",
+        .summary = "Describe the SCRIPT subcommands",
+        .syntax = "",
+    },
+    {
+        .name = "kill",
+        .fn = cmd_script_kill,
+        .arity = 2,
+        .flags = CMD_NOSCRIPT | CMD_ALLOW_BUSY,
+        .acl = "@slow @scripting",
+        .group = "scripting", .since = "2.6.0",
+        .complexity = "O(1)",
+        .summary = "Stop the running script if it has not written yet",
+        .syntax = "",
+    },
+    {
+        .name = "load",
+        .fn = cmd_script_load,
+        .arity = 3,
+        .flags = CMD_NOSCRIPT | CMD_STALE,
+        .acl = "@slow @scripting",
+        .group = "scripting", .since = "2.6.0",
+        .complexity = "O(N) with N being the length in bytes of the script body.",
+        .summary = "Compile a script into the cache without running it",
+        .syntax = "script",
+    },
+    {.name = NULL},
+};
+
 static struct cmd table[] = {
     {
         .name = "append",
@@ -833,6 +909,7 @@ static struct cmd table[] = {
     {
         .name = "blmpop",
         .fn = cmd_blmpop,
+        .getkeys = cmd_command_keys_numkeys2,
         .arity = -5,
         .flags = CMD_WRITE | CMD_BLOCKING | CMD_MOVABLE_KEYS,
         .acl = "@write @list @slow @blocking",
@@ -880,6 +957,7 @@ static struct cmd table[] = {
     {
         .name = "bzmpop",
         .fn = cmd_bzmpop,
+        .getkeys = cmd_command_keys_numkeys2,
         .arity = -5,
         .flags = CMD_WRITE | CMD_BLOCKING | CMD_MOVABLE_KEYS,
         .acl = "@write @sortedset @slow @blocking",
@@ -963,6 +1041,7 @@ static struct cmd table[] = {
     {
         .name = "lmpop",
         .fn = cmd_lmpop,
+        .getkeys = cmd_command_keys_numkeys1,
         .arity = -4,
         .flags = CMD_WRITE | CMD_MOVABLE_KEYS,
         .acl = "@write @list @slow",
@@ -1138,6 +1217,18 @@ static struct cmd table[] = {
         .complexity = "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).",
         .summary = "Remove keys",
         .syntax = "key [key ...]",
+    },
+    {
+        .name = "dump",
+        .fn = cmd_dump,
+        .arity = 2,
+        .flags = CMD_READONLY,
+        .first_key = 1, .last_key = 1, .key_step = 1,
+        .acl = "@keyspace @read @slow",
+        .group = "generic", .since = "2.6.0",
+        .complexity = "O(1) to find the key plus O(N*M) to serialize N nested items of average size M.",
+        .summary = "Serialize the value at a key in the RDB format, with version and checksum",
+        .syntax = "key",
     },
     {
         .name = "exists",
@@ -1318,6 +1409,18 @@ static struct cmd table[] = {
         .syntax = "key newkey",
     },
     {
+        .name = "restore",
+        .fn = cmd_restore,
+        .arity = -4,
+        .flags = CMD_WRITE | CMD_DENYOOM,
+        .first_key = 1, .last_key = 1, .key_step = 1,
+        .acl = "@keyspace @write @slow @dangerous",
+        .group = "generic", .since = "2.6.0",
+        .complexity = "O(1) to create the key plus O(N*M) to rebuild N nested items of average size M (O(N*M*log(N)) for sorted sets).",
+        .summary = "Create a key from a value serialized by DUMP",
+        .syntax = "key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]",
+    },
+    {
         .name = "scan",
         .fn = cmd_scan,
         .arity = -2,
@@ -1327,6 +1430,31 @@ static struct cmd table[] = {
         .complexity = "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
         .summary = "Walk the key space incrementally with a cursor",
         .syntax = "cursor [MATCH pattern] [COUNT count] [TYPE type]",
+    },
+    {
+        .name = "sort",
+        .fn = cmd_sort,
+        .arity = -2,
+        .flags = CMD_WRITE | CMD_DENYOOM | CMD_MOVABLE_KEYS,
+        .first_key = 1, .last_key = 1, .key_step = 1,
+        .getkeys = cmd_sort_getkeys,
+        .acl = "@write @set @sortedset @list @slow @dangerous",
+        .group = "generic", .since = "1.0.0",
+        .complexity = "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).",
+        .summary = "Sort the elements of a list, set or sorted set, optionally storing the result",
+        .syntax = "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC|DESC] [ALPHA] [STORE destination]",
+    },
+    {
+        .name = "sort_ro",
+        .fn = cmd_sort_ro,
+        .arity = -2,
+        .flags = CMD_READONLY | CMD_MOVABLE_KEYS,
+        .first_key = 1, .last_key = 1, .key_step = 1,
+        .acl = "@read @set @sortedset @list @slow @dangerous",
+        .group = "generic", .since = "7.0.0",
+        .complexity = "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).",
+        .summary = "Sort the elements of a list, set or sorted set without storing",
+        .syntax = "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC|DESC] [ALPHA]",
     },
     {
         .name = "touch",
@@ -1582,6 +1710,28 @@ static struct cmd table[] = {
         .subcmds = command_subcmds,
     },
     {
+        .name = "bgrewriteaof",
+        .fn = cmd_bgrewriteaof,
+        .arity = 1,
+        .flags = CMD_ADMIN | CMD_NOSCRIPT,
+        .acl = "@admin @slow @dangerous",
+        .group = "server", .since = "1.0.0",
+        .complexity = "O(1)",
+        .summary = "Rewrite the append-only file from a forked child",
+        .syntax = "",
+    },
+    {
+        .name = "bgsave",
+        .fn = cmd_bgsave,
+        .arity = -1,
+        .flags = CMD_ADMIN | CMD_NOSCRIPT,
+        .acl = "@admin @slow @dangerous",
+        .group = "server", .since = "1.0.0",
+        .complexity = "O(1)",
+        .summary = "Write a snapshot of the dataset to disk from a forked child",
+        .syntax = "[SCHEDULE]",
+    },
+    {
         .name = "config",
         .fn = NULL,
         .arity = -2,
@@ -1695,6 +1845,17 @@ static struct cmd table[] = {
         .syntax = "",
     },
     {
+        .name = "save",
+        .fn = cmd_save,
+        .arity = 1,
+        .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_NO_MULTI,
+        .acl = "@admin @slow @dangerous",
+        .group = "server", .since = "1.0.0",
+        .complexity = "O(N) where N is the total number of keys in all databases",
+        .summary = "Write a snapshot of the dataset to disk, blocking the server meanwhile",
+        .syntax = "",
+    },
+    {
         .name = "shutdown",
         .fn = cmd_shutdown,
         .arity = -1,
@@ -1796,6 +1957,67 @@ static struct cmd table[] = {
         .summary = "Stop watching every key watched by this connection",
         .syntax = "",
     },
+    /* scripting (server/cmd_script.c) */
+    {
+        .name = "eval",
+        .fn = cmd_eval,
+        .getkeys = cmd_command_keys_numkeys2,
+        .arity = -3,
+        .flags = CMD_NOSCRIPT | CMD_STALE | CMD_SKIP_MONITOR | CMD_NO_MANDATORY_KEYS | CMD_MOVABLE_KEYS,
+        .acl = "@slow @scripting",
+        .group = "scripting", .since = "2.6.0",
+        .complexity = "Depends on the script that is executed.",
+        .summary = "Run a Lua script on the server",
+        .syntax = "script numkeys [key [key ...]] [arg [arg ...]]",
+    },
+    {
+        .name = "eval_ro",
+        .fn = cmd_eval_ro,
+        .getkeys = cmd_command_keys_numkeys2,
+        .arity = -3,
+        .flags = CMD_READONLY | CMD_NOSCRIPT | CMD_STALE | CMD_SKIP_MONITOR | CMD_NO_MANDATORY_KEYS | CMD_MOVABLE_KEYS,
+        .acl = "@slow @scripting",
+        .group = "scripting", .since = "7.0.0",
+        .complexity = "Depends on the script that is executed.",
+        .summary = "Run a Lua script that may only read",
+        .syntax = "script numkeys [key [key ...]] [arg [arg ...]]",
+    },
+    {
+        .name = "evalsha",
+        .fn = cmd_evalsha,
+        .getkeys = cmd_command_keys_numkeys2,
+        .arity = -3,
+        .flags = CMD_NOSCRIPT | CMD_STALE | CMD_SKIP_MONITOR | CMD_NO_MANDATORY_KEYS | CMD_MOVABLE_KEYS,
+        .acl = "@slow @scripting",
+        .group = "scripting", .since = "2.6.0",
+        .complexity = "Depends on the script that is executed.",
+        .summary = "Run a cached Lua script named by its sha1",
+        .syntax = "sha1 numkeys [key [key ...]] [arg [arg ...]]",
+    },
+    {
+        .name = "evalsha_ro",
+        .fn = cmd_evalsha_ro,
+        .getkeys = cmd_command_keys_numkeys2,
+        .arity = -3,
+        .flags = CMD_READONLY | CMD_NOSCRIPT | CMD_STALE | CMD_SKIP_MONITOR | CMD_NO_MANDATORY_KEYS | CMD_MOVABLE_KEYS,
+        .acl = "@slow @scripting",
+        .group = "scripting", .since = "7.0.0",
+        .complexity = "Depends on the script that is executed.",
+        .summary = "Run a cached Lua script that may only read",
+        .syntax = "sha1 numkeys [key [key ...]] [arg [arg ...]]",
+    },
+    {
+        .name = "script",
+        .fn = NULL,
+        .arity = -2,
+        .flags = 0,
+        .acl = "@slow",
+        .group = "scripting", .since = "2.6.0",
+        .complexity = "Depends on subcommand.",
+        .summary = "Container for commands about the script cache",
+        .syntax = "",
+        .subcmds = script_subcmds,
+    },
     /* sorted set */
     {
         .name = "zadd",
@@ -1836,6 +2058,7 @@ static struct cmd table[] = {
     {
         .name = "zdiff",
         .fn = cmd_zdiff,
+        .getkeys = cmd_command_keys_numkeys1,
         .arity = -3,
         .flags = CMD_READONLY | CMD_MOVABLE_KEYS,
         .acl = "@read @sortedset @slow",
@@ -1847,6 +2070,7 @@ static struct cmd table[] = {
     {
         .name = "zdiffstore",
         .fn = cmd_zdiffstore,
+        .getkeys = cmd_command_keys_store_numkeys,
         .arity = -4,
         .flags = CMD_WRITE | CMD_DENYOOM | CMD_MOVABLE_KEYS,
         .first_key = 1, .last_key = 1, .key_step = 1,
@@ -1871,6 +2095,7 @@ static struct cmd table[] = {
     {
         .name = "zinter",
         .fn = cmd_zinter,
+        .getkeys = cmd_command_keys_numkeys1,
         .arity = -3,
         .flags = CMD_READONLY | CMD_MOVABLE_KEYS,
         .acl = "@read @sortedset @slow",
@@ -1882,6 +2107,7 @@ static struct cmd table[] = {
     {
         .name = "zintercard",
         .fn = cmd_zintercard,
+        .getkeys = cmd_command_keys_numkeys1,
         .arity = -3,
         .flags = CMD_READONLY | CMD_MOVABLE_KEYS,
         .acl = "@read @sortedset @slow",
@@ -1893,6 +2119,7 @@ static struct cmd table[] = {
     {
         .name = "zinterstore",
         .fn = cmd_zinterstore,
+        .getkeys = cmd_command_keys_store_numkeys,
         .arity = -4,
         .flags = CMD_WRITE | CMD_DENYOOM | CMD_MOVABLE_KEYS,
         .first_key = 1, .last_key = 1, .key_step = 1,
@@ -1917,6 +2144,7 @@ static struct cmd table[] = {
     {
         .name = "zmpop",
         .fn = cmd_zmpop,
+        .getkeys = cmd_command_keys_numkeys1,
         .arity = -4,
         .flags = CMD_WRITE | CMD_MOVABLE_KEYS,
         .acl = "@write @sortedset @slow",
@@ -2156,6 +2384,7 @@ static struct cmd table[] = {
     {
         .name = "zunion",
         .fn = cmd_zunion,
+        .getkeys = cmd_command_keys_numkeys1,
         .arity = -3,
         .flags = CMD_READONLY | CMD_MOVABLE_KEYS,
         .acl = "@read @sortedset @slow",
@@ -2167,6 +2396,7 @@ static struct cmd table[] = {
     {
         .name = "zunionstore",
         .fn = cmd_zunionstore,
+        .getkeys = cmd_command_keys_store_numkeys,
         .arity = -4,
         .flags = CMD_WRITE | CMD_DENYOOM | CMD_MOVABLE_KEYS,
         .first_key = 1, .last_key = 1, .key_step = 1,
@@ -2368,6 +2598,79 @@ static struct cmd table[] = {
         .summary = "List the values stored in a hash",
         .syntax = "key",
     },
+    /* stream (no consumer groups, no XREAD) */
+    {
+        .name = "xadd",
+        .fn = cmd_xadd,
+        .arity = -5,
+        .flags = CMD_WRITE | CMD_DENYOOM | CMD_FAST,
+        .first_key = 1, .last_key = 1, .key_step = 1,
+        .acl = "@write @stream @fast",
+        .group = "stream", .since = "5.0.0",
+        .complexity = "O(1) when adding a new entry, O(N) when trimming where N being the number of entries evicted.",
+        .summary = "Append an entry to a stream, creating it if needed, and optionally trim it",
+        .syntax = "key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]",
+    },
+    {
+        .name = "xdel",
+        .fn = cmd_xdel,
+        .arity = -3,
+        .flags = CMD_WRITE | CMD_FAST,
+        .first_key = 1, .last_key = 1, .key_step = 1,
+        .acl = "@write @stream @fast",
+        .group = "stream", .since = "5.0.0",
+        .complexity = "O(1) for each single item to delete in the stream, regardless of the stream size.",
+        .summary = "Delete entries of a stream by ID and count how many existed",
+        .syntax = "key id [id ...]",
+    },
+    {
+        .name = "xlen",
+        .fn = cmd_xlen,
+        .arity = 2,
+        .flags = CMD_READONLY | CMD_FAST,
+        .first_key = 1, .last_key = 1, .key_step = 1,
+        .acl = "@read @stream @fast",
+        .group = "stream", .since = "5.0.0",
+        .complexity = "O(1)",
+        .summary = "Count the entries of a stream",
+        .syntax = "key",
+    },
+    {
+        .name = "xrange",
+        .fn = cmd_xrange,
+        .arity = -4,
+        .flags = CMD_READONLY,
+        .first_key = 1, .last_key = 1, .key_step = 1,
+        .acl = "@read @stream @slow",
+        .group = "stream", .since = "5.0.0",
+        .complexity = "O(N) with N being the number of elements being returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).",
+        .summary = "Read the entries of a stream between two IDs, oldest first",
+        .syntax = "key start end [COUNT count]",
+    },
+    {
+        .name = "xrevrange",
+        .fn = cmd_xrevrange,
+        .arity = -4,
+        .flags = CMD_READONLY,
+        .first_key = 1, .last_key = 1, .key_step = 1,
+        .acl = "@read @stream @slow",
+        .group = "stream", .since = "5.0.0",
+        .complexity = "O(N) with N being the number of elements returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).",
+        .summary = "Read the entries of a stream between two IDs, newest first",
+        .syntax = "key end start [COUNT count]",
+    },
+    {
+        .name = "xtrim",
+        .fn = cmd_xtrim,
+        .arity = -4,
+        .flags = CMD_WRITE,
+        .first_key = 1, .last_key = 1, .key_step = 1,
+        .acl = "@write @stream @slow",
+        .group = "stream", .since = "5.0.0",
+        .complexity = "O(N), with N being the number of evicted entries. Constant times are very small however, since entries are organized in macro nodes containing multiple entries that can be released with a single deallocation.",
+        .summary = "Remove the oldest entries of a stream by count or by ID",
+        .syntax = "key MAXLEN|MINID [=|~] threshold [LIMIT count]",
+    },
     /* set */
     {
         .name = "sadd",
@@ -2432,6 +2735,7 @@ static struct cmd table[] = {
     {
         .name = "sintercard",
         .fn = cmd_sintercard,
+        .getkeys = cmd_command_keys_numkeys1,
         .arity = -3,
         .flags = CMD_READONLY | CMD_MOVABLE_KEYS,
         .acl = "@read @set @slow",

@@ -60,6 +60,11 @@ struct cmd {
     int arity;              /* Redis's: N exact, -N at least N (counting the name) */
     uint32_t flags;         /* enum cmd_flag */
     int first_key, last_key, key_step; /* legacy key positions, 0 0 0 if none */
+    /* Movable-keys commands: writes the argv positions of the keys (argv[0] is the command
+     * name) into out, at most max of them, and returns how many; 0 when the arguments name
+     * none (COMMAND GETKEYS then errs unless CMD_NO_MANDATORY_KEYS). NULL: use the legacy
+     * positions above. */
+    int (*getkeys)(const struct slice *argv, int argc, int *out, int max);
     const char *acl;        /* ACL categories, space separated ("@write @string @slow") */
     const char *group;      /* docs group: "string", "generic", "connection", "server", ... */
     const char *since;

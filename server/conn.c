@@ -506,7 +506,9 @@ static bool write_output(struct conn *c)
             iov[cnt].iov_len = ch->used - ch->sent;
             cnt++;
         }
-        ssize_t n = writev(c->fd, iov, cnt);
+        /* one chunk is the common case (small replies): plain write() skips the iovec copy */
+        ssize_t n = cnt == 1 ? write(c->fd, iov[0].iov_base, iov[0].iov_len)
+                             : writev(c->fd, iov, cnt);
         if (n < 0) {
             if (errno == EINTR)
                 continue;

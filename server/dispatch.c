@@ -15,9 +15,14 @@
 #include "server/cmd_server.h"
 #include "server/commands.h"
 #include "server/conn.h"
+#include "server/cmd_conn.h"
+#include "server/cmd_script.h"
 #include "server/multi.h"
+#include "server/persist.h"
+#include "server/propagate.h"
 #include "server/pubsub.h"
 #include "server/reply.h"
+#include "server/script.h"
 #include "server/server.h"
 #include "utils/mtime.h"
 
@@ -88,6 +93,12 @@ static bool held_by_pause(const struct conn *c, const struct cmd *cmd)
     return (flags & (CMD_WRITE | CMD_MAY_REPLICATE)) != 0;
 }
 
+static bool is_script_call(const struct cmd *cmd)
+{
+    return cmd->fn == cmd_eval || cmd->fn == cmd_evalsha || cmd->fn == cmd_eval_ro ||
+           cmd->fn == cmd_evalsha_ro;
+}
+
 static void record_stats(struct conn *c, struct cmd *cmd, long long dur_us, bool failed)
 {
     cmd->calls++;
@@ -111,6 +122,11 @@ static uint64_t batch_mono_us;
  * replied since. EXEC's inner commands move it, so only EXEC's own errors fail EXEC. */
 static long long err_mark;
 
+void dispatch_forget_errors(void)
+{
+    err_mark = server.stat_total_error_replies;
+}
+
 void dispatch_begin_batch(void)
 {
     batch_mono_us = mono_us();
@@ -128,7 +144,18 @@ void dispatch_call(struct conn *c, struct cmd *cmd)
     c->last_interaction_ms = server.mstime;
     err_mark = server.stat_total_error_replies;
     uint64_t start = batch_mono_us;
+    /* AOF: what changed the dataset is written as Redis 7.0 would (server/propagate.c). */
+    bool prop = propagate_on;
+    long long dirty_before = server.dirty;
+    if (prop)
+        propagate_call_begin(c);
+    /* Redis 7.0 shows a script call in MONITOR before the commands the script runs, failed
+     * calls included, while skip_monitor keeps it out of the after-the-fact feed below. */
+    if (server.monitors != NULL && is_script_call(cmd))
+        monitor_feed(c, c->argv, c->argc);
     cmd->fn(&ctx);
+    if (prop)
+        propagate_call_end(c, server.dirty != dirty_before);
     batch_mono_us = mono_us();
     long long dur = (long long)(batch_mono_us - start);
     if (dur >= 1000)
@@ -180,12 +207,41 @@ enum dispatch_result dispatch_command(struct conn *c)
         reply_error(c, ERR_NOT_IN_MULTI);
         return DISPATCH_DONE;
     }
+    /* A failed background save stops writes (stop-writes-on-bgsave-error), and PING too:
+     * Redis lets a monitoring PING see the problem. */
+    if (persist_writes_denied() &&
+        (((cmd->fn == cmd_exec ? cmd->flags | multi_queued_flags(c) : cmd->flags) & CMD_WRITE) ||
+         cmd->fn == cmd_ping)) {
+        cmd->rejected_calls++;
+        multi_flag_error(c);
+        if (cmd->fn == cmd_exec)
+            multi_exec_abort(c, ERR_MISCONF);
+        else
+            reply_error(c, ERR_MISCONF);
+        return DISPATCH_DONE;
+    }
     /* pub/sub: a RESP2 subscriber's connection carries pushes, so only commands whose
      * replies fit that stream may run (RESP3 tells pushes apart and has no such mode). */
     if ((c->flags & CONN_PUBSUB) && c->proto == RESP2 && !pubsub_allowed_in_context(cmd)) {
         cmd->rejected_calls++;
         multi_flag_error(c);
-        reply_error(c, ERR_PUBSUB_CONTEXT, cmd->fullname);
+        if (cmd->fn == cmd_exec)
+            multi_exec_abort(c, ERR_PUBSUB_CONTEXT, cmd->fullname);
+        else
+            reply_error(c, ERR_PUBSUB_CONTEXT, cmd->fullname);
+        return DISPATCH_DONE;
+    }
+    /* While the dataset loads only commands flagged "loading" (INFO, CONFIG...) run. */
+    if (persist_is_loading() && !(cmd->flags & CMD_LOADING)) {
+        cmd->rejected_calls++;
+        multi_flag_error(c);
+        reply_error(c, ERR_LOADING);
+        return DISPATCH_DONE;
+    }
+    /* A script past busy-reply-threshold: only SCRIPT KILL, SHUTDOWN NOSAVE and the like. */
+    if (script_reject_if_busy(c, cmd)) {
+        cmd->rejected_calls++;
+        multi_flag_error(c);
         return DISPATCH_DONE;
     }
     if (held_by_pause(c, cmd))

@@ -32,4 +32,9 @@ void dispatch_call(struct conn *c, struct cmd *cmd);
 /* True if c's next command would be held by the current CLIENT PAUSE. */
 bool dispatch_is_paused_for(struct conn *c);
 
+/* An error reply counted inside a command without being that command's own failure (a
+ * script's refused redis.call, counted where it happens): the running command is not marked
+ * failed for it. Added for script.c. */
+void dispatch_forget_errors(void);
+
 #endif

@@ -21,9 +21,12 @@
 
 #include "server/blocking.h"
 #include "server/config.h"
+#include "server/aof.h"
+#include "server/persist.h"
 #include "server/pubsub.h"
 #include "server/conn.h"
 #include "server/reply.h"
+#include "server/script.h"
 #include "server/server.h"
 #include "storage/db.h"
 #include "storage/obj.h"
@@ -184,6 +187,10 @@ static void sec_memory(struct buf *out)
     human_bytes(h_max, sizeof(h_max), (double)server.maxmemory);
     char policy[64] = "noeviction";
     config_get_value("maxmemory-policy", policy, sizeof(policy));
+    long long lua_vm = script_vm_bytes(), lua_cache = script_cache_bytes();
+    char h_lua[32], h_scripts[32];
+    human_bytes(h_lua, sizeof(h_lua), (double)lua_vm);
+    human_bytes(h_scripts, sizeof(h_scripts), (double)lua_cache);
     double frag = used > 0 ? (double)rss / (double)used : 0;
     buf_printf(out,
                "used_memory:%lld\r\n"
@@ -202,19 +209,19 @@ static void sec_memory(struct buf *out)
                "allocator_resident:%lld\r\n"
                "total_system_memory:%lld\r\n"
                "total_system_memory_human:%s\r\n"
-               "used_memory_lua:0\r\n"
-               "used_memory_vm_eval:0\r\n"
-               "used_memory_lua_human:0B\r\n"
-               "used_memory_scripts_eval:0\r\n"
-               "number_of_cached_scripts:0\r\n"
+               "used_memory_lua:%lld\r\n"
+               "used_memory_vm_eval:%lld\r\n"
+               "used_memory_lua_human:%s\r\n"
+               "used_memory_scripts_eval:%lld\r\n"
+               "number_of_cached_scripts:%lld\r\n"
                "number_of_functions:0\r\n"
                "number_of_libraries:0\r\n"
                "used_memory_vm_functions:0\r\n"
-               "used_memory_vm_total:0\r\n"
-               "used_memory_vm_total_human:0B\r\n"
+               "used_memory_vm_total:%lld\r\n"
+               "used_memory_vm_total_human:%s\r\n"
                "used_memory_functions:0\r\n"
-               "used_memory_scripts:0\r\n"
-               "used_memory_scripts_human:0B\r\n"
+               "used_memory_scripts:%lld\r\n"
+               "used_memory_scripts_human:%s\r\n"
                "maxmemory:%lld\r\n"
                "maxmemory_human:%s\r\n"
                "maxmemory_policy:%s\r\n"
@@ -240,44 +247,17 @@ static void sec_memory(struct buf *out)
                used, h_used, rss, h_rss, peak, h_peak,
                peak > 0 ? (double)used * 100 / (double)peak : 0, overhead, dataset,
                used > 0 ? (double)dataset * 100 / (double)used : 0, used, used, rss, sysmem,
-               h_sys, server.maxmemory, h_max, policy, frag, rss - used, frag, rss - used,
+               h_sys, lua_vm, lua_vm, h_lua, lua_cache, script_cached_count(), lua_vm, h_lua,
+               lua_cache, h_scripts, server.maxmemory, h_max, policy, frag, rss - used, frag,
+               rss - used,
                overhead, mem_allocator_name());
 }
 
 static void sec_persistence(struct buf *out)
 {
-    buf_printf(out,
-               "loading:0\r\n"
-               "async_loading:0\r\n"
-               "current_cow_peak:0\r\n"
-               "current_cow_size:0\r\n"
-               "current_cow_size_age:0\r\n"
-               "current_fork_perc:0.00\r\n"
-               "current_save_keys_processed:0\r\n"
-               "current_save_keys_total:0\r\n"
-               "rdb_changes_since_last_save:%lld\r\n"
-               "rdb_bgsave_in_progress:0\r\n"
-               "rdb_last_save_time:%lld\r\n"
-               "rdb_last_bgsave_status:ok\r\n"
-               "rdb_last_bgsave_time_sec:-1\r\n"
-               "rdb_current_bgsave_time_sec:-1\r\n"
-               "rdb_saves:0\r\n"
-               "rdb_last_cow_size:0\r\n"
-               "rdb_last_load_keys_expired:0\r\n"
-               "rdb_last_load_keys_loaded:0\r\n"
-               "aof_enabled:%d\r\n"
-               "aof_rewrite_in_progress:0\r\n"
-               "aof_rewrite_scheduled:0\r\n"
-               "aof_last_rewrite_time_sec:-1\r\n"
-               "aof_current_rewrite_time_sec:-1\r\n"
-               "aof_last_bgrewrite_status:ok\r\n"
-               "aof_rewrites:0\r\n"
-               "aof_rewrites_consecutive_failures:0\r\n"
-               "aof_last_write_status:ok\r\n"
-               "aof_last_cow_size:0\r\n"
-               "module_fork_in_progress:0\r\n"
-               "module_fork_last_cow_size:0\r\n",
-               server.dirty, server.lastsave_s, server.appendonly ? 1 : 0);
+    persist_info(out);
+    aof_info(out); /* aof_* and module_fork_* lines (server/aof.c) */
+    persist_info_loading(out);
 }
 
 static void sec_stats(struct buf *out)
@@ -311,8 +291,8 @@ static void sec_stats(struct buf *out)
                "pubsub_channels:%zu\r\n"
                "pubsub_patterns:%zu\r\n"
                "pubsubshard_channels:%zu\r\n"
-               "latest_fork_usec:0\r\n"
-               "total_forks:0\r\n"
+               "latest_fork_usec:%lld\r\n"
+               "total_forks:%lld\r\n"
                "migrate_cached_sockets:0\r\n"
                "slave_expires_tracked_keys:0\r\n"
                "active_defrag_hits:0\r\n"
@@ -339,7 +319,8 @@ static void sec_stats(struct buf *out)
                server.ks.stat_expired_keys, server.ks.stat_expired_stale_perc * 100,
                server.ks.stat_expire_cycle_time_used_us / 1000, server.ks.stat_hits,
                server.ks.stat_misses, pubsub_channel_count(), pubsub_pattern_count(),
-               pubsub_shard_channel_count(), server.stat_unexpected_error_replies,
+               pubsub_shard_channel_count(), persist_latest_fork_usec(), persist_total_forks(),
+               server.stat_unexpected_error_replies,
                server.stat_total_error_replies, server.stat_reads_processed,
                server.stat_writes_processed);
 }

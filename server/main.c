@@ -17,14 +17,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "server/aof.h"
 #include "server/blocking.h"
 #include "server/multi.h"
+#include "server/notify.h"
 #include "server/pubsub.h"
+#include "server/script.h"
 #include "server/cmd_server.h"
 #include "server/commands.h"
 #include "server/config.h"
 #include "server/conn.h"
 #include "server/log.h"
+#include "server/persist.h"
+#include "server/propagate.h"
 #include "server/server.h"
 #include "storage/db.h"
 #include "storage/obj.h"
@@ -103,6 +108,13 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     }
     last_signal = (int)sig;
     log_warning("Received %s scheduling shutdown...", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    /* As Redis: save when save points exist; if that fails, keep running. */
+    if (!persist_shutdown(0)) {
+        log_warning("%s received but errors trying to shut down the server, check the logs "
+                    "for more information", sig == SIGINT ? "SIGINT" : "SIGTERM");
+        last_signal = 0;
+        return;
+    }
     server_request_stop();
 }
 
@@ -164,8 +176,14 @@ static void startup(void)
     multi_init(server.databases);
     pubsub_init();
     server.ks.hooks.key_modified = multi_key_modified;
+    /* Keyspace notifications the keyspace itself knows of: new, keymiss, expired. */
+    server.ks.hooks.key_new = notify_key_new;
+    server.ks.hooks.key_miss = notify_key_miss;
+    server.ks.hooks.key_expired = notify_key_expired;
+    propagate_init(); /* chains its expiry hook in front of notify's */
     server.ks.expire_enabled = true;
     commands_init();
+    script_init();
     server.errorstats = dict_new(&errorstats_type);
     server.latency_events = dict_new(&server_latency_dict_type);
     server.next_client_id = 1;
@@ -202,6 +220,10 @@ static void teardown(void)
     blocking_deinit();
     multi_deinit();
     pubsub_deinit();
+    script_deinit();
+    persist_deinit();
+    aof_shutdown();
+    propagate_deinit();
     for (int i = 0; i < 2; i++)
         event_free(signal_events[i]);
     event_free(server.cron_ev);
@@ -249,6 +271,10 @@ int main(int argc, char **argv)
         return 1;
     write_pidfile();
     log_notice("Server initialized");
+    /* Listening already: clients that connect during the load get -LOADING. */
+    /* With appendonly yes the AOF is the dataset (dump.rdb is not read), as in Redis. */
+    if (!aof_load_at_startup())
+        persist_load_at_startup(true);
     log_notice("Ready to accept connections tcp");
 
     while (!server.stopping) {

@@ -380,6 +380,11 @@ static long long pubsub_publish(int kind, const char *ch, size_t chlen, const ch
     return receivers;
 }
 
+long long pubsub_publish_message(const char *ch, size_t chlen, const char *msg, size_t msglen)
+{
+    return pubsub_publish(PS_CHANNEL, ch, chlen, msg, msglen);
+}
+
 /* PUBLISH channel message */
 void cmd_publish(struct cmd_ctx *ctx)
 {

@@ -31,6 +31,10 @@ size_t pubsub_channel_count(void);
 size_t pubsub_pattern_count(void);
 size_t pubsub_shard_channel_count(void);
 
+/* PUBLISH from inside the server (keyspace notifications): delivers msg on channel ch to its
+ * subscribers and matching patterns. Both borrowed. Returns the number of receivers. */
+long long pubsub_publish_message(const char *ch, size_t chlen, const char *msg, size_t msglen);
+
 void cmd_subscribe(struct cmd_ctx *ctx);
 void cmd_unsubscribe(struct cmd_ctx *ctx);
 void cmd_psubscribe(struct cmd_ctx *ctx);

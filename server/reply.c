@@ -274,6 +274,12 @@ static void count_error(const char *text, size_t len)
     size_t n = 0;
     while (n < len && text[n] != ' ')
         n++;
+    /* Redis looks for the space in the first 32 bytes of "-CODE ..." only; without one the
+     * code is ERR (a script can reply any error text, e.g. {err='x'}). */
+    if (n >= len || n >= 31) {
+        text = "ERR";
+        n = 3;
+    }
     if (server.errorstats == NULL)
         return;
     /* Redis stops adding new codes past 128 distinct ones to bound the table. */

@@ -13,9 +13,11 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "server/aof.h"
 #include "server/blocking.h"
 #include "server/conn.h"
 #include "server/log.h"
+#include "server/persist.h"
 #include "storage/obj.h"
 #include "utils/mem.h"
 #include "utils/mtime.h"
@@ -108,6 +110,8 @@ void server_before_sleep(void)
      * pipelines of unblocked clients before their replies are written. */
     blocking_before_sleep();
     conn_reap();
+    /* AOF before replies: with appendfsync always no reply leaves ahead of its fsync. */
+    aof_before_sleep();
     conn_flush_pending();
     conn_reap();
 }
@@ -180,8 +184,11 @@ void server_cron(void)
     if (expire_allowed())
         run_expire_cycle(EXPIRE_SLOW_BUDGET_US);
     keyspace_rehash(&server.ks, 1000);
-    if (server.cronloops % 10 == 0)
+    /* Shrinking tables while a snapshot child runs would copy their pages for nothing. */
+    if (server.cronloops % 10 == 0 && !persist_bgsave_in_progress() && !aof_rewrite_in_progress())
         keyspace_resize(&server.ks);
+    persist_cron();
+    aof_cron();
     conn_cron();
     size_t used = mem_used();
     if ((long long)used > server.stat_peak_memory)

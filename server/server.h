@@ -82,9 +82,21 @@ struct server {
     bool daemonize;
     char *dir;
     char *dbfilename;
-    char *save_params;          /* kept as text until the persistence issue */
+    char *save_params;          /* "3600 1 300 100": pairs of seconds and changes (persist.c) */
+    bool rdbcompression;
+    bool rdbchecksum;
+    bool stop_writes_on_bgsave_err;
+    long long key_load_delay_us;          /* testing aid: pause per load step (Redis's name) */
+    long long rdb_key_save_delay_us;      /* testing aid: pause per key in a saving child */
+    long long loading_events_interval_bytes; /* serve clients every this many bytes loaded */
     bool appendonly;
     char *appendfilename;
+    char *appenddirname;        /* AOF files and manifest live here (server/aof.c) */
+    int appendfsync;            /* 0 everysec, 1 always, 2 no (config's order) */
+    int auto_aof_rewrite_perc;  /* 0: no automatic rewrite */
+    long long auto_aof_rewrite_min_size;
+    bool aof_load_truncated;
+    bool aof_use_rdb_preamble;
     int hz;
     bool dynamic_hz;
     long long proto_max_bulk_len;
@@ -100,8 +112,8 @@ struct server {
     long long maxmemory_samples;
     bool lazyfree_lazy_user_del;
     bool lazyfree_lazy_user_flush;
-    char *notify_keyspace_events; /* text until the pub/sub issue */
     bool active_expire_enabled;
+    long long busy_reply_threshold_ms; /* a script past this lets others in (BUSY, SCRIPT KILL) */
 
     /* ---- runtime ---- */
     struct event_base *base;

@@ -42,6 +42,13 @@ static inline void fire_modified(struct db *db, const char *key, size_t klen)
         h->key_modified(db, key, klen, h->ud);
 }
 
+static inline void fire_new(struct db *db, const char *key, size_t klen)
+{
+    struct keyspace_hooks *h = &db->ks->hooks;
+    if (h->key_new != NULL)
+        h->key_new(db, key, klen, h->ud);
+}
+
 static inline void fire_ready_if_blocking_type(struct db *db, const char *key, size_t klen,
                                                const struct obj *val)
 {
@@ -137,10 +144,13 @@ struct obj *db_lookup(struct db *db, const char *key, size_t klen, int flags)
     if (e == NULL) {
         if (stats)
             db->ks->stat_misses++;
+        struct keyspace_hooks *h = &db->ks->hooks;
+        if (stats && !(flags & DB_LOOKUP_NONOTIFY) && h->key_miss != NULL)
+            h->key_miss(db, key, klen, h->ud);
         return NULL;
     }
     struct obj *o = e->v.ptr;
-    if (!(flags & DB_LOOKUP_NOTOUCH) && o->refcount != OBJ_IMMORTAL)
+    if (!(flags & DB_LOOKUP_NOTOUCH) && o->refcount != OBJ_IMMORTAL && !db->ks->lru_frozen)
         o->lru = obj_lru_clock & OBJ_LRU_MAX;
     if (stats)
         db->ks->stat_hits++;
@@ -174,6 +184,8 @@ void db_set(struct db *db, const char *key, size_t klen, struct obj *val, int fl
         obj_release(old);
     if (existed && !(flags & DB_SET_KEEPTTL) && dict_size(db->expires) > 0)
         dict_delete(db->expires, key, klen);
+    if (!existed)
+        fire_new(db, key, klen);
     fire_modified(db, key, klen);
     fire_ready_if_blocking_type(db, key, klen, val);
 }
@@ -186,6 +198,7 @@ bool db_add(struct db *db, const char *key, size_t klen, struct obj *val)
     if (existed)
         return false;
     e->v.ptr = obj_retain(val);
+    fire_new(db, key, klen);
     fire_modified(db, key, klen);
     fire_ready_if_blocking_type(db, key, klen, val);
     return true;
@@ -267,6 +280,7 @@ static void place(struct db *db, const char *key, size_t klen, struct obj *val, 
     e->v.ptr = obj_retain(val);
     if (when != -1)
         dict_add(db->expires, key, klen, NULL)->v.i = when;
+    fire_new(db, key, klen);
 }
 
 enum st_status db_rename(struct db *db, const char *src, size_t slen, const char *dst,

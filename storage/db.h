@@ -34,6 +34,11 @@ struct keyspace_hooks {
     void (*key_expired)(struct db *db, const char *key, size_t klen, void *ud);
     /* key now holds a value clients may be blocked on (list, zset). */
     void (*key_ready)(struct db *db, const char *key, size_t klen, void *ud);
+    /* key was absent and now exists (set, add, rename/move/copy target): "new" events. */
+    void (*key_new)(struct db *db, const char *key, size_t klen, void *ud);
+    /* a read lookup found no key: "keymiss". Not for DB_LOOKUP_WRITE, _NOSTATS (the
+     * server's own inspections, DEBUG) or _NONOTIFY. */
+    void (*key_miss)(struct db *db, const char *key, size_t klen, void *ud);
     void *ud;
 };
 
@@ -42,6 +47,7 @@ struct keyspace {
     struct db *dbs;
     long long now_ms; /* the server sets it before each command */
     bool expire_enabled; /* active expiry on (DEBUG SET-ACTIVE-EXPIRE) */
+    bool lru_frozen;     /* reads leave the LRU clock alone (a snapshot child shares the pages) */
     struct keyspace_hooks hooks;
     /* statistics for INFO stats */
     long long stat_expired_keys;
@@ -61,6 +67,7 @@ enum {
     DB_LOOKUP_NOTOUCH = 1 << 1, /* do not update the LRU clock */
     DB_LOOKUP_NOSTATS = 1 << 2,
     DB_LOOKUP_NOEXPIRE = 1 << 3, /* do not delete an expired key (it still reads as absent) */
+    DB_LOOKUP_NONOTIFY = 1 << 4, /* a miss fires no key_miss hook (OBJECT) */
 };
 
 /* Value at key or NULL (expired keys are deleted and read as absent).

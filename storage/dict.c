@@ -235,6 +235,11 @@ struct dict_entry *dict_find(struct dict *d, const char *key, size_t klen)
     return find_linked(d, key, klen, NULL, NULL);
 }
 
+struct dict_entry *dict_find_ro(const struct dict *d, const char *key, size_t klen)
+{
+    return find_linked((struct dict *)d, key, klen, NULL, NULL);
+}
+
 struct dict_entry *dict_add(struct dict *d, const char *key, size_t klen, bool *existed)
 {
     if (dict_is_rehashing(d))

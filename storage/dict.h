@@ -57,6 +57,9 @@ static inline bool dict_is_rehashing(const struct dict *d) { return d->rehash_id
 
 /* The entry for key, or NULL. Borrowed: valid until the entry is deleted. */
 struct dict_entry *dict_find(struct dict *d, const char *key, size_t klen);
+/* As dict_find but never does a rehash step: writes nothing, so a forked child (RDB save)
+ * can look keys up without copying pages. */
+struct dict_entry *dict_find_ro(const struct dict *d, const char *key, size_t klen);
 /* Inserts key with a zeroed value and returns the new entry, or returns the existing entry
  * with *existed set (existed may be NULL). */
 struct dict_entry *dict_add(struct dict *d, const char *key, size_t klen, bool *existed);

@@ -41,6 +41,13 @@ static void hval_free(union dict_val *v)
 
 static const struct dict_type hash_dict_type = {.free_val = hval_free};
 
+const char *hash_table_value(const struct dict_entry *e, size_t *len)
+{
+    const struct hval *hv = e->v.ptr;
+    *len = hv->len;
+    return hv->data;
+}
+
 static bool too_long(size_t len)
 {
     return (long long)len > hash_max_listpack_value;

@@ -57,6 +57,10 @@ bool hash_set(struct obj *h, const char *f, size_t flen, const char *v, size_t v
 /* Removes f. True if it was there. The caller deletes an emptied hash's key. */
 bool hash_delete(struct obj *h, const char *f, size_t flen);
 
+/* The value bytes of an entry of a table-encoded hash's dict (h->u.ptr). Borrowed; reads only
+ * (the RDB writer walks tables without iterators so a fork child writes nothing). */
+const char *hash_table_value(const struct dict_entry *e, size_t *len);
+
 /* Walks every field/value pair in storage order. h must not change during the walk. */
 struct hash_iter {
     struct obj *h;

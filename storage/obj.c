@@ -19,6 +19,7 @@
 #include "storage/list.h" /* list: OBJ_LIST cases */
 #include "storage/set.h"  /* set: OBJ_SET cases */
 #include "storage/str.h"
+#include "storage/stream.h" /* stream: OBJ_STREAM cases */
 #include "storage/zset.h" /* zset: OBJ_ZSET cases */
 #include "utils/mem.h"
 
@@ -83,6 +84,9 @@ static void free_payload(struct obj *o)
     case OBJ_SET: /* set */
         set_free(o->u.ptr, o->enc);
         return;
+    case OBJ_STREAM: /* stream */
+        stream_free(o->u.ptr);
+        return;
     }
     /* A type without a free routine would leak silently; stop loudly instead. */
     fprintf(stderr, "kvd: obj_release: no free routine for type %u\n", (unsigned)o->type);
@@ -129,6 +133,8 @@ struct obj *obj_dup(const struct obj *o)
         return hash_dup(o);
     case OBJ_SET: /* set */
         return set_dup(o);
+    case OBJ_STREAM: /* stream */
+        return stream_dup(o);
     }
     fprintf(stderr, "kvd: obj_dup: no copy routine for type %u\n", (unsigned)o->type);
     abort();
@@ -145,6 +151,7 @@ const char *obj_enc_name(const struct obj *o)
     case OBJ_ENC_INTSET: return "intset";
     case OBJ_ENC_SKIPLIST: return "skiplist";
     case OBJ_ENC_LISTPACK: return "listpack";
+    case OBJ_ENC_STREAM: return "stream";
     }
     return "unknown";
 }
@@ -157,6 +164,7 @@ const char *obj_type_name(const struct obj *o)
     case OBJ_SET: return "set";
     case OBJ_ZSET: return "zset";
     case OBJ_HASH: return "hash";
+    case OBJ_STREAM: return "stream";
     }
     return "unknown";
 }
@@ -187,6 +195,8 @@ size_t obj_memory_usage(const struct obj *o, size_t samples)
         return hash_memory_usage(o, samples);
     case OBJ_SET: /* set */
         return set_memory_usage(o, samples);
+    case OBJ_STREAM: /* stream */
+        return stream_memory_usage(o, samples);
     }
     return sizeof(*o);
 }

@@ -14,7 +14,10 @@
 #include <stdint.h>
 
 /* Numbers as in Redis's RDB and TYPE reply order. */
-enum obj_type { OBJ_STRING = 0, OBJ_LIST = 1, OBJ_SET = 2, OBJ_ZSET = 3, OBJ_HASH = 4 };
+enum obj_type {
+    OBJ_STRING = 0, OBJ_LIST = 1, OBJ_SET = 2, OBJ_ZSET = 3, OBJ_HASH = 4,
+    OBJ_STREAM = 6, /* 5 is Redis's module type */
+};
 
 enum obj_enc {
     OBJ_ENC_RAW = 0,
@@ -25,6 +28,7 @@ enum obj_enc {
     OBJ_ENC_INTSET = 6,
     OBJ_ENC_SKIPLIST = 7,
     OBJ_ENC_LISTPACK = 11,
+    OBJ_ENC_STREAM = 10,
 };
 
 #define OBJ_IMMORTAL INT32_MAX    /* refcount of shared objects; retain/release ignore them */

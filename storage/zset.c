@@ -400,6 +400,12 @@ struct obj *zset_new_skiplist(void)
     return obj_new(OBJ_ZSET, OBJ_ENC_SKIPLIST, zsl_new());
 }
 
+void zset_convert_skiplist(struct obj *z)
+{
+    if (z->enc == OBJ_ENC_LISTPACK)
+        convert_to_skiplist(z);
+}
+
 size_t zset_len(const struct obj *z)
 {
     if (z->enc == OBJ_ENC_LISTPACK)

@@ -82,6 +82,9 @@ struct zset_iter {
 struct obj *zset_new(void);
 /* New empty set in the skiplist encoding (ZUNIONSTORE builds its result this way). */
 struct obj *zset_new_skiplist(void);
+/* Converts a small set to the skiplist encoding in place (no-op if it already is one): Redis's
+ * SORT does this to every set it reads, and OBJECT ENCODING shows it. */
+void zset_convert_skiplist(struct obj *z);
 
 /* Number of members. */
 size_t zset_len(const struct obj *z);

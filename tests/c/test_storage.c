@@ -22,6 +22,7 @@
 #include "storage/obj.h"
 #include "storage/set.h"
 #include "storage/str.h"
+#include "storage/stream.h"
 #include "utils/mem.h"
 #include "utils/mtime.h"
 #include "utils/rand.h"
@@ -2047,6 +2048,138 @@ static void test_list_compression_saves_memory(void)
     list_compress_depth = 0;
 }
 
+/* ---- streams ----------------------------------------------------------------------------- */
+
+/* One entry of the stream model: its ID, a value and field count, and whether it is live. */
+struct stream_model_entry {
+    struct stream_id id;
+    int v, nf;
+    bool live;
+};
+
+/* True if a range walk over s from lo to hi (rev: descending) returns exactly the model's
+ * live entries in that range with the fields each was given. */
+static bool stream_range_matches(struct obj *s, const struct stream_model_entry *m, size_t n,
+                                 size_t lo, size_t hi, bool rev)
+{
+    struct stream_iter it;
+    stream_iter_init(&it, s, &m[lo].id, &m[hi].id, rev);
+    for (size_t k = 0; k <= hi - lo; k++) {
+        size_t i = rev ? hi - k : lo + k;
+        if (!m[i].live)
+            continue;
+        struct stream_id id;
+        uint64_t nf;
+        if (!stream_iter_next(&it, &id, &nf) || stream_id_cmp(&id, &m[i].id) != 0 ||
+            nf != (uint64_t)m[i].nf)
+            return false;
+        const char *f, *v;
+        size_t flen, vlen;
+        char want[32];
+        for (int j = 0; j < m[i].nf; j++) {
+            if (!stream_iter_field(&it, &f, &flen, &v, &vlen))
+                return false;
+            int wl = snprintf(want, sizeof(want), "%d", m[i].v + j);
+            if (flen != 1 || f[0] != (char)('a' + j) || vlen != (size_t)wl ||
+                memcmp(v, want, vlen) != 0)
+                return false;
+        }
+        if (stream_iter_field(&it, &f, &flen, &v, &vlen))
+            return false;
+    }
+    struct stream_id id;
+    uint64_t nf;
+    (void)n;
+    return !stream_iter_next(&it, &id, &nf);
+}
+
+/* Adds, deletes and exact trims against an array model; ranges read back in both
+ * directions across node boundaries; IDs parse as Redis parses them. */
+static void test_stream_random_ops_against_model(void)
+{
+    enum { N = 3000 };
+    struct stream_model_entry *m = calloc(N, sizeof(*m));
+    struct obj *s = stream_new();
+    size_t n = 0, live = 0;
+    uint64_t ms = 1;
+    bool adds_ok = true, ranges_ok = true;
+    char buf[4][32];
+    for (int step = 0; step < 20000 && n < N; step++) {
+        unsigned op = (unsigned)rand_below(100);
+        if (op < 60) {
+            ms += rand_below(3);
+            int nf = 1 + (int)rand_below(3);
+            int v = (int)rand_below(100000) - 50;
+            struct slice fv[6];
+            for (int j = 0; j < nf; j++) {
+                buf[j][0] = (char)('a' + j);
+                fv[2 * j] = (struct slice){buf[j], 1};
+                int vl = snprintf(buf[j] + 1, sizeof(buf[j]) - 1, "%d", v + j);
+                fv[2 * j + 1] = (struct slice){buf[j] + 1, (size_t)vl};
+            }
+            struct stream_id want = {ms, 0}, got;
+            if (n > 0 && m[n - 1].id.ms == ms)
+                want.seq = m[n - 1].id.seq + 1;
+            struct stream_id use = {ms, 0};
+            adds_ok &= stream_add(s, fv, (size_t)nf, &use, false, 0, &got) == STREAM_ADD_OK &&
+                       stream_id_cmp(&got, &want) == 0;
+            m[n++] = (struct stream_model_entry){want, v, nf, true};
+            live++;
+        } else if (op < 80 && n > 0) {
+            size_t i = rand_below(n);
+            bool was = m[i].live;
+            adds_ok &= stream_delete(s, &m[i].id) == was;
+            if (was)
+                live--;
+            m[i].live = false;
+        } else if (op < 83 && live > 0) {
+            struct stream_trim t = {.strategy = STREAM_TRIM_MAXLEN, .maxlen = rand_below(live)};
+            uint64_t want = live - t.maxlen;
+            for (size_t i = 0; i < n && live > t.maxlen; i++)
+                if (m[i].live) {
+                    m[i].live = false;
+                    live--;
+                }
+            adds_ok &= stream_trim(s, &t) == want;
+        } else if (n > 1) {
+            /* Short ranges keep the test quick; the full walks after the loop cover the rest. */
+            size_t a = rand_below(n), b = a + rand_below(300);
+            size_t lo = a, hi = b < n ? b : n - 1;
+            ranges_ok &= stream_range_matches(s, m, n, lo, hi, op % 2 == 0);
+        }
+        adds_ok &= stream_len(s) == live;
+    }
+    CHECK(adds_ok);
+    CHECK(ranges_ok);
+    CHECK(n > 1000);
+    if (n > 0)
+        CHECK(stream_range_matches(s, m, n, 0, n - 1, true));
+    struct obj *copy = stream_dup(s);
+    obj_release(s);
+    if (n > 0)
+        CHECK(stream_range_matches(copy, m, n, 0, n - 1, false));
+    CHECK_EQ_STR(obj_type_name(copy), "stream");
+    CHECK_EQ_STR(obj_enc_name(copy), "stream");
+    obj_release(copy);
+    free(m);
+
+    struct stream_id id;
+    bool given = true;
+    CHECK(stream_id_parse("5-*", 3, true, 0, &id, &given) && !given && id.ms == 5);
+    CHECK(stream_id_parse("007", 3, true, 9, &id, NULL) && id.ms == 7 && id.seq == 9);
+    CHECK(stream_id_parse("1--01", 5, true, 0, &id, NULL) && id.seq == UINT64_MAX);
+    CHECK(!stream_id_parse("1-*", 3, true, 0, &id, NULL));
+    CHECK(!stream_id_parse("-", 1, true, 0, &id, NULL));
+    CHECK(stream_id_parse("+", 1, false, 0, &id, NULL) && id.ms == UINT64_MAX);
+    CHECK(!stream_id_parse("1-2-3", 5, false, 0, &id, NULL));
+    char out[STREAM_ID_MAXLEN];
+    struct stream_id big = {UINT64_MAX, UINT64_MAX};
+    CHECK_EQ_INT(stream_id_format(&big, out), STREAM_ID_MAXLEN - 1);
+    CHECK(!stream_id_incr(&big));
+    struct stream_id zero = {0, 0};
+    CHECK(!stream_id_decr(&zero));
+}
+
 int main(int argc, char **argv)
 {
     bool timing = !(argc > 1 && strcmp(argv[1], "--no-timing") == 0);
@@ -2083,6 +2216,7 @@ int main(int argc, char **argv)
     RUN(test_intset_widening_keeps_order);
     RUN(test_set_encodings_and_conversion);
     RUN(test_set_random_pop_split_scan);
+    RUN(test_stream_random_ops_against_model);
     if (timing)
         RUN(test_timing_5m_inserts);
     return check_done("test_storage");

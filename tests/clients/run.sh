@@ -2,7 +2,8 @@
 # tests/clients/run.sh: kvd driven by the real redis-cli (Debian's redis-tools).
 #
 # Owns the end-to-end client checks: PING, --pipe mass insert, --scan,
-# --stat, --bigkeys, --no-raw formatting and RESP3 (-3). Knows nothing of
+# --stat, --bigkeys, --no-raw formatting and RESP3 (-3); then the client-library
+# suites (redis_py_test.py, node/*_test.js, hiredis_test.c). Knows nothing of
 # kvd's internals; the server under test is $KVD_BIN (default ./kvd), started
 # on a free port in a temp dir and stopped by PID on exit. Every wait is
 # bounded with `timeout`. Start reading at the "checks" section.
@@ -181,6 +182,39 @@ check "interactive hint for LPOS after two arguments" \
 check "interactive hint for GETEX" \
     "getex k [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|PERSIST]" \
     "$(hint 'getex k ')"
+
+# ---- client libraries: redis-py, ioredis, node-redis v4, hiredis ---------------
+# Each program prints [ok]/[err] lines and a summary and exits non-zero on any failure;
+# here each counts as one check, its [err] lines and summary shown. They use dbs 9-14
+# only, so the keys above stay. All four run in about 6 s.
+HERE=$(cd "$(dirname "$0")" && pwd)
+client_suite() { # NAME TIMEOUT_S CMD...
+    local name=$1 limit=$2 out rc=0
+    shift 2
+    out=$(timeout "$limit" "$@" 2>&1) || rc=$?
+    printf '%s\n' "$out" | grep -v '^\[ok\]' | sed 's/^/      /'
+    if [ "$rc" -eq 0 ]; then ok "$name"; else fail "$name" "exit 0" "exit $rc (124 = timed out after ${limit}s)"; fi
+}
+if /usr/bin/python3 -c 'import redis' 2>/dev/null; then
+    client_suite "redis-py suite" 60 /usr/bin/python3 "$HERE/redis_py_test.py" "$PORT"
+else
+    fail "redis-py suite" "python3-redis installed" "import redis fails (run utils/scripts/install-deps.sh)"
+fi
+if command -v node >/dev/null && [ -d "$HERE/node/node_modules/ioredis" ] && [ -d "$HERE/node/node_modules/redis" ]; then
+    client_suite "ioredis suite" 60 node "$HERE/node/ioredis_test.js" "$PORT"
+    client_suite "node-redis v4 suite" 60 node "$HERE/node/node_redis_test.js" "$PORT"
+else
+    fail "node client suites" "node and tests/clients/node/node_modules" "missing (run utils/scripts/install-deps.sh)"
+fi
+HIREDIS_TEST=${HIREDIS_TEST:-$REPO/build/clients/hiredis_test}
+if [ ! -x "$HIREDIS_TEST" ] || [ "$HERE/hiredis_test.c" -nt "$HIREDIS_TEST" ]; then
+    timeout 120 make -s -C "$REPO" build/clients/hiredis_test >/dev/null || true
+fi
+if [ -x "$HIREDIS_TEST" ]; then
+    client_suite "hiredis suite" 60 "$HIREDIS_TEST" "$PORT"
+else
+    fail "hiredis suite" "$HIREDIS_TEST built" "not built (needs libhiredis-dev)"
+fi
 
 check "server is still running after the client checks" "alive" \
     "$(kill -0 "$PID" 2>/dev/null && echo alive || echo dead)"

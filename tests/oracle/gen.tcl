@@ -1,7 +1,9 @@
 # tests/oracle/gen.tcl: the seeded random command generator for the oracle.
 #
-# Owns the random sequences: a small key space so that commands collide, a
-# mix of valid and invalid arguments, and only commands whose replies do not
+# Owns the random sequences: a small key space so that commands collide
+# (strings, lists, hashes, sets and sorted sets share it, so WRONGTYPE is
+# exercised too), a mix of valid and invalid arguments, and only commands
+# whose replies do not
 # depend on timing or hash order (no RANDOMKEY, SCAN, INFO, TIME; KEYS gets
 # its reply sorted; TTL-like replies compare by sign; expiries are either far
 # in the future, with values unique per command so that GT/LT comparisons
@@ -244,6 +246,196 @@ proc ::gen::c_unknown {} {
     list {} [list [pick {FOO getx SETT "" "a b"}] {*}[lrange [list [val] [val] [key]] 0 [rnd 3]]]
 }
 
+# ---- lists, hashes, sets, sorted sets ---------------------------------------
+# Replies that depend on hash order are sorted (set members: hash-table sets
+# have their own order) or avoided (SPOP, SRANDMEMBER, HRANDFIELD and
+# ZRANDMEMBER pick at random; SSCAN of a table). Hashes and sorted sets stay
+# small (listpack, insertion or score order), so their replies are ordered.
+# Blocking forms are not generated: on one connection they would stall it.
+
+proc ::gen::count {} { return [pick {0 1 2 3 5 -1 abc 100}] }
+proc ::gen::side {} { return [pick {LEFT RIGHT LEFT RIGHT left UP}] }
+proc ::gen::member {} {
+    if {[chance 70]} { return [pick {a b c d e 1 2 3 10 -5}] }
+    return [val]
+}
+proc ::gen::members {min max} {
+    set out {}
+    set n [expr {$min + [rnd [expr {$max - $min + 1}]]}]
+    for {set i 0} {$i < $n} {incr i} { lappend out [member] }
+    return $out
+}
+
+proc ::gen::c_push {} {
+    list {} [list [pick {LPUSH RPUSH LPUSH RPUSH LPUSHX RPUSHX}] [key] {*}[members 1 4]]
+}
+proc ::gen::c_pop {} {
+    set a [list [pick {LPOP RPOP}] [key]]
+    if {[chance 40]} { lappend a [count] }
+    list {} $a
+}
+proc ::gen::c_llen {} { list {} [list LLEN [key]] }
+proc ::gen::c_lrange {} { list {} [list LRANGE [key] [index] [index]] }
+proc ::gen::c_lindex {} { list {} [list LINDEX [key] [index]] }
+proc ::gen::c_lset {} { list {} [list LSET [key] [index] [member]] }
+proc ::gen::c_linsert {} {
+    list {} [list LINSERT [key] [pick {BEFORE AFTER after MIDDLE}] [member] [member]]
+}
+proc ::gen::c_lrem {} { list {} [list LREM [key] [pick {0 1 -1 2 -2 abc}] [member]] }
+proc ::gen::c_ltrim {} { list {} [list LTRIM [key] [index] [index]] }
+proc ::gen::c_lpos {} {
+    set a [list LPOS [key] [member]]
+    if {[chance 40]} { lappend a RANK [pick {1 2 -1 -2 0 abc}] }
+    if {[chance 40]} { lappend a COUNT [pick {0 1 2 -1}] }
+    if {[chance 30]} { lappend a MAXLEN [pick {0 1 3 -1}] }
+    list {} $a
+}
+proc ::gen::c_lmove {} {
+    if {[chance 30]} { return [list {} [list RPOPLPUSH [key] [key]]] }
+    list {} [list LMOVE [key] [key] [side] [side]]
+}
+proc ::gen::c_lmpop {} {
+    set ks [keys 1 3]
+    set n [expr {[chance 90] ? [llength $ks] : [pick {0 -1 5 abc}]}]
+    set a [list LMPOP $n {*}$ks [side]]
+    if {[chance 40]} { lappend a COUNT [count] }
+    list {} $a
+}
+
+proc ::gen::field {} { return [pick {f1 f2 f3 f4 "" 1}] }
+proc ::gen::c_hset {} {
+    set a [list [pick {HSET HSET HMSET}] [key]]
+    set n [expr {1 + [rnd 3]}]
+    for {set i 0} {$i < $n} {incr i} { lappend a [field] [val] }
+    list {} $a
+}
+proc ::gen::c_hsetnx {} { list {} [list HSETNX [key] [field] [val]] }
+proc ::gen::c_hget {} { list {} [list HGET [key] [field]] }
+proc ::gen::c_hmget {} { list {} [list HMGET [key] [field] [field] [field]] }
+proc ::gen::c_hdel {} { list {} [list HDEL [key] [field] [field]] }
+proc ::gen::c_hlen {} { list {} [list [pick {HLEN HSTRLEN HEXISTS}] [key] [field]] }
+proc ::gen::c_hread {} {
+    list {} [list [pick {HKEYS HVALS HGETALL}] [key]]
+}
+proc ::gen::c_hincr {} {
+    if {[chance 50]} { return [list {} [list HINCRBY [key] [field] [int]]] }
+    list {} [list HINCRBYFLOAT [key] [field] [float]]
+}
+proc ::gen::c_hscan {} {
+    set a [list HSCAN [key] [pick {0 0 0 1 abc}]]
+    if {[chance 30]} { lappend a MATCH [pick {f* * x}] }
+    if {[chance 30]} { lappend a COUNT [pick {1 10 0}] }
+    list {} $a
+}
+
+proc ::gen::c_sadd {} { list {} [list [pick {SADD SADD SREM}] [key] {*}[members 1 4]] }
+proc ::gen::c_sread {} { list sort [list SMEMBERS [key]] }
+proc ::gen::c_scard {} { list {} [list SCARD [key]] }
+proc ::gen::c_sismember {} {
+    if {[chance 50]} { return [list {} [list SISMEMBER [key] [member]]] }
+    list {} [list SMISMEMBER [key] {*}[members 1 3]]
+}
+proc ::gen::c_smove {} { list {} [list SMOVE [key] [key] [member]] }
+proc ::gen::c_setop {} {
+    set op [pick {SINTER SUNION SDIFF SINTERSTORE SUNIONSTORE SDIFFSTORE SINTERCARD}]
+    set ks [keys 1 3]
+    switch -exact -- $op {
+        SINTERSTORE - SUNIONSTORE - SDIFFSTORE { return [list {} [list $op [key] {*}$ks]] }
+        SINTERCARD {
+            set a [list $op [llength $ks] {*}$ks]
+            if {[chance 30]} { lappend a LIMIT [pick {0 1 2 -1}] }
+            return [list {} $a]
+        }
+    }
+    list sort [list $op {*}$ks]
+}
+
+proc ::gen::score {} {
+    return [pick {0 1 2 1.5 -1 10 -inf +inf inf 3e5 0.1 abc nan 1 2 3}]
+}
+proc ::gen::c_zadd {} {
+    set a [list ZADD [key]]
+    foreach o {NX XX GT LT CH INCR} { if {[chance 8]} { lappend a $o } }
+    set n [expr {1 + [rnd 3]}]
+    for {set i 0} {$i < $n} {incr i} { lappend a [score] [member] }
+    list {} $a
+}
+proc ::gen::c_zincrby {} { list {} [list ZINCRBY [key] [score] [member]] }
+proc ::gen::c_zrem {} { list {} [list ZREM [key] {*}[members 1 3]] }
+proc ::gen::c_zcard {} { list {} [list ZCARD [key]] }
+proc ::gen::c_zscore {} {
+    if {[chance 50]} { return [list {} [list [pick {ZSCORE ZRANK ZREVRANK}] [key] [member]]] }
+    list {} [list ZMSCORE [key] {*}[members 1 3]]
+}
+proc ::gen::zbound {} { return [pick {-inf +inf 0 1 (1 2 (2 1.5 abc -1}] }
+proc ::gen::lexbound {} { return [pick {- + {[a} {(b} {[c} {(1} a}] }
+proc ::gen::c_zcount {} {
+    if {[chance 50]} { return [list {} [list ZCOUNT [key] [zbound] [zbound]]] }
+    list {} [list ZLEXCOUNT [key] [lexbound] [lexbound]]
+}
+proc ::gen::c_zrange {} {
+    set a [list ZRANGE [key]]
+    switch -exact -- [rnd 3] {
+        0 { lappend a [index] [index] }
+        1 { lappend a [zbound] [zbound] BYSCORE }
+        2 { lappend a [lexbound] [lexbound] BYLEX }
+    }
+    if {[chance 30]} { lappend a REV }
+    if {[chance 30]} { lappend a LIMIT [pick {0 1}] [pick {1 2 -1}] }
+    if {[chance 40]} { lappend a WITHSCORES }
+    list {} $a
+}
+proc ::gen::c_zrangeby {} {
+    set op [pick {ZRANGEBYSCORE ZREVRANGEBYSCORE ZRANGEBYLEX ZREVRANGEBYLEX}]
+    if {[string match *LEX $op]} {
+        set a [list $op [key] [lexbound] [lexbound]]
+    } else {
+        set a [list $op [key] [zbound] [zbound]]
+        if {[chance 40]} { lappend a WITHSCORES }
+    }
+    if {[chance 30]} { lappend a LIMIT [pick {0 1}] [pick {1 2 -1}] }
+    list {} $a
+}
+proc ::gen::c_zremrange {} {
+    switch -exact -- [rnd 3] {
+        0 { list {} [list ZREMRANGEBYRANK [key] [index] [index]] }
+        1 { list {} [list ZREMRANGEBYSCORE [key] [zbound] [zbound]] }
+        2 { list {} [list ZREMRANGEBYLEX [key] [lexbound] [lexbound]] }
+    }
+}
+proc ::gen::c_zpop {} {
+    if {[chance 30]} {
+        set ks [keys 1 2]
+        set a [list ZMPOP [llength $ks] {*}$ks [pick {MIN MAX min BOTH}]]
+        if {[chance 40]} { lappend a COUNT [count] }
+        return [list {} $a]
+    }
+    set a [list [pick {ZPOPMIN ZPOPMAX}] [key]]
+    if {[chance 40]} { lappend a [count] }
+    list {} $a
+}
+proc ::gen::c_zsetop {} {
+    set op [pick {ZUNION ZINTER ZDIFF ZUNIONSTORE ZINTERSTORE ZDIFFSTORE ZINTERCARD}]
+    set ks [keys 1 3]
+    set a [list $op]
+    if {[string match *STORE $op]} { lappend a [key] }
+    lappend a [llength $ks] {*}$ks
+    if {$op in {ZUNION ZINTER ZUNIONSTORE ZINTERSTORE}} {
+        if {[chance 30]} {
+            lappend a WEIGHTS
+            foreach k $ks { lappend a [pick {1 2 -1 0.5 abc}] }
+        }
+        if {[chance 30]} { lappend a AGGREGATE [pick {SUM MIN MAX max BOGUS}] }
+    }
+    if {$op eq "ZINTERCARD" && [chance 30]} { lappend a LIMIT [pick {0 1 -1}] }
+    if {$op in {ZUNION ZINTER ZDIFF} && [chance 40]} { lappend a WITHSCORES }
+    list {} $a
+}
+proc ::gen::c_zrangestore {} {
+    list {} [list ZRANGESTORE [key] [key] [index] [index]]
+}
+proc ::gen::c_zscan {} { list {} [list ZSCAN [key] 0] }
+
 proc ::gen::init_table {} {
     variable table
     set table {}
@@ -254,6 +446,12 @@ proc ::gen::init_table {} {
         rename 2 dbsize 1 object 3 copy 2 move 2 swapdb 1 select 2 flushdb 1
         flushall 1 expire 3 pexpire 2 expireat 2 pexpireat 1 ttl 4 persist 2
         ping 1 echo 1 unknown 1
+        push 8 pop 4 llen 2 lrange 3 lindex 2 lset 2 linsert 2 lrem 2 ltrim 2
+        lpos 2 lmove 3 lmpop 2
+        hset 5 hsetnx 1 hget 2 hmget 1 hdel 2 hlen 2 hread 3 hincr 2 hscan 1
+        sadd 5 sread 2 scard 1 sismember 2 smove 2 setop 4
+        zadd 6 zincrby 2 zrem 2 zcard 1 zscore 2 zcount 2 zrange 4 zrangeby 3
+        zremrange 2 zpop 3 zsetop 3 zrangestore 1 zscan 1
     } {
         for {set i 0} {$i < $w} {incr i} { lappend table $name }
     }

@@ -79,6 +79,33 @@ proc ::oracle::reset_state {} {
     }
 }
 
+# Settings a block may change with CONFIG SET, and their defaults: restored
+# after any block that ran CONFIG SET so that it cannot leak into the next.
+set ::oracle::config_defaults {
+    list-max-listpack-size -2 list-compress-depth 0
+    hash-max-listpack-entries 128 hash-max-listpack-value 64
+    set-max-intset-entries 512
+    zset-max-listpack-entries 128 zset-max-listpack-value 64
+    notify-keyspace-events ""
+}
+
+proc ::oracle::restore_config {items} {
+    variable sides
+    variable ctl
+    set touched 0
+    foreach it $items {
+        set argv [lindex $it 1]
+        if {[string tolower [lindex $argv 0]] eq "config" &&
+            [string tolower [lindex $argv 1]] eq "set"} { set touched 1 }
+    }
+    if {!$touched} { return }
+    foreach side $sides {
+        foreach {k v} $::oracle::config_defaults {
+            catch {$ctl($side) rawcmd CONFIG SET $k $v}
+        }
+    }
+}
+
 # Opens one fresh client per side, switched to RESP3 when proto is 3.
 # Returns a dict side -> client, or raises when HELLO 3 is refused.
 proc ::oracle::open_clients {proto} {
@@ -201,6 +228,7 @@ proc ::oracle::run_seq {items proto} {
         }
     }
     foreach c [dict values $clients] { catch {$c close} }
+    restore_config $items
     return $result
 }
 
@@ -293,18 +321,284 @@ proc ::oracle::report {title items mm proto} {
     variable crashes
     puts "oracle: MISMATCH $title (RESP$proto)"
     puts "  minimal sequence ([llength $items] commands, run on empty dbs, fresh connection[expr {$proto == 3 ? ", after HELLO 3" : ""}]):"
-    foreach it $items {
-        set mark [expr {"sign" in [lindex $it 0] ? "~ " : ""}]
-        puts "    $mark[fmt_cmd [lindex $it 1]]"
-    }
+    foreach it $items { puts "    [fmt_item $it]" }
     if {$mm ne ""} {
-        puts "  last command: [fmt_cmd [dict get $mm argv]]"
-        puts "  redis: [::resp::printable [dict get $mm redis]]"
-        puts "  kvd:   [::resp::printable [dict get $mm kvd]]"
+        if {[dict exists $mm item]} {
+            puts "  last line: [fmt_item [dict get $mm item]]"
+            puts "  replies that arrived after it, per client:"
+            puts "  redis: [dict get $mm redis]"
+            puts "  kvd:   [dict get $mm kvd]"
+        } else {
+            puts "  last command: [fmt_cmd [dict get $mm argv]]"
+            puts "  redis: [::resp::printable [dict get $mm redis]]"
+            puts "  kvd:   [::resp::printable [dict get $mm kvd]]"
+        }
     }
     foreach c [lrange $crashes 0 1] { puts "  [string map {\n "\n    "} $c]" }
     if {[llength $crashes] > 2} {
         puts "  ([expr {[llength $crashes] - 2}] more restarts after deaths during shrinking)"
     }
     set crashes {}
+}
+
+# ---- stepped runs: several clients, blocking commands, pub/sub ---------------
+#
+# A stepped block sends one line at a time to both servers. After each line
+# the runner syncs each server: two PING round trips on the control
+# connection. The server handles the line's command in the same or an earlier
+# event-loop pass than the first PING and writes every reply of that pass
+# (the sender's and those of clients it woke) before it reads the second
+# PING, so once the second PONG is in, everything the line caused is in our
+# socket buffers: no fixed wait, and a command that blocks simply has no
+# reply yet. Each client's complete replies are then taken in arrival order
+# and compared per client ("which client got which reply"). Time-driven
+# replies (timeouts) are collected after a "!sleep MS" directive.
+
+# Offset just past the complete RESP value at pos in s, or -1 if s ends
+# before the value does.
+proc ::oracle::reply_end {s pos} {
+    set e [string first "\r\n" $s $pos]
+    if {$e < 0} { return -1 }
+    set t [string index $s $pos]
+    set n [string range $s [expr {$pos + 1}] [expr {$e - 1}]]
+    set p [expr {$e + 2}]
+    if {$t in {$ ! = * ~ > % |} && ![string is integer -strict $n]} { return $p }
+    switch -exact -- $t {
+        $ - ! - = {
+            if {$n >= 0} {
+                set p [expr {$p + $n + 2}]
+                if {$p > [string length $s]} { return -1 }
+            }
+        }
+        * - ~ - > - % - | {
+            set k $n
+            if {$t eq "%"} { set k [expr {2 * $n}] }
+            if {$t eq "|"} { set k [expr {2 * $n + 1}] }
+            for {set i 0} {$i < $k} {incr i} {
+                set p [reply_end $s $p]
+                if {$p < 0} { return -1 }
+            }
+        }
+    }
+    return $p
+}
+
+# Stream state of stepped clients: array st, keys "side,n,field".
+proc ::oracle::st_open {side n} {
+    variable srv
+    variable st
+    set fd [socket 127.0.0.1 [dict get $srv($side) port]]
+    fconfigure $fd -translation binary -encoding binary -blocking 0 -buffering full
+    set st($side,$n,fd) $fd
+    set st($side,$n,buf) ""
+    set st($side,$n,closed) 0
+}
+
+proc ::oracle::st_send {side n argv} {
+    variable st
+    variable timeout_ms
+    if {$st($side,$n,closed)} { return }
+    set fd $st($side,$n,fd)
+    if {[catch {
+        puts -nonewline $fd [::resp::encode $argv]
+        flush $fd
+        set deadline [expr {[clock milliseconds] + $timeout_ms}]
+        while {[chan pending output $fd] > 0} {
+            if {[clock milliseconds] > $deadline} { error "write timeout" }
+            after 1
+            flush $fd
+        }
+    }]} {
+        set st($side,$n,closed) 1
+    }
+}
+
+# Takes every complete reply buffered for client n; reads what the socket
+# has without waiting. A connection the server closed yields one final
+# "<connection closed>" entry.
+proc ::oracle::st_take {side n} {
+    variable st
+    set out {}
+    if {![info exists st($side,$n,fd)]} { return $out }
+    if {!$st($side,$n,closed)} {
+        set fd $st($side,$n,fd)
+        if {[catch {read $fd} data]} { set data ""; set eof 1 } else { set eof [eof $fd] }
+        append st($side,$n,buf) $data
+        if {$eof} { set st($side,$n,closed) 2 }
+    }
+    set buf $st($side,$n,buf)
+    set pos 0
+    while {$pos < [string length $buf]} {
+        set e [reply_end $buf $pos]
+        if {$e < 0} { break }
+        lappend out [string range $buf $pos [expr {$e - 1}]]
+        set pos $e
+    }
+    set st($side,$n,buf) [string range $buf $pos end]
+    if {$st($side,$n,closed) == 2} {
+        if {$st($side,$n,buf) ne ""} {
+            lappend out "<partial reply: [::resp::printable $st($side,$n,buf)]>"
+        }
+        lappend out "<connection closed>"
+        set st($side,$n,closed) 1
+        set st($side,$n,buf) ""
+    }
+    return $out
+}
+
+# Waits (bounded) for one reply on client n: used for HELLO and CLIENT ID.
+proc ::oracle::st_wait_one {side n} {
+    variable timeout_ms
+    set deadline [expr {[clock milliseconds] + $timeout_ms}]
+    while {1} {
+        set r [st_take $side $n]
+        if {[llength $r]} { return [lindex $r 0] }
+        if {[clock milliseconds] > $deadline} { return "<timeout>" }
+        after 1
+    }
+}
+
+proc ::oracle::st_close {side n} {
+    variable st
+    if {[info exists st($side,$n,fd)]} { catch {close $st($side,$n,fd)} }
+    array unset st "$side,$n,*"
+}
+
+# Two PING round trips on both control connections (see above).
+proc ::oracle::sync_sides {} {
+    variable sides
+    variable ctl
+    foreach round {1 2} {
+        foreach side $sides {
+            if {[catch {$ctl($side) raw [::resp::encode PING]}]} { continue }
+        }
+        foreach side $sides {
+            if {[catch {$ctl($side) read_raw_reply} r] || $r ne "+PONG\r\n"} {
+                error "sync PING on $side failed: $r (a server paused or hung?)"
+            }
+        }
+    }
+}
+
+# Several subscribe-family frames of one command (UNSUBSCRIBE with no
+# arguments walks a hash table): the channels compare as a set, the counts
+# in order.
+proc ::oracle::sort_frames {reps} {
+    set frames {}
+    set counts {}
+    foreach r $reps {
+        if {[regexp {^([*>]3\r\n\$[0-9]+\r\n[a-z]+\r\n)(.*)(:[0-9]+\r\n)$} $r -> kind ch cnt]} {
+            lappend frames "$kind$ch"
+            lappend counts $cnt
+        } else {
+            lappend frames $r
+        }
+    }
+    return [concat [lsort $frames] [list "counts [join $counts ""]"]]
+}
+
+# One line of a stepped block as a case file would spell it.
+proc ::oracle::fmt_item {it} {
+    lassign $it flags argv client
+    if {$flags eq "directive"} { return "![join $argv " "]" }
+    set pre ""
+    if {$client ne "" && $client != 1} { set pre "@$client " }
+    if {"sign" in $flags} { append pre "~ " }
+    return "$pre[fmt_cmd $argv]"
+}
+
+# Runs a stepped block on fresh state in protocol proto. Returns "" when
+# every line's replies matched, otherwise a dict like run_seq's whose redis
+# and kvd texts list, per client, the replies that line produced.
+proc ::oracle::run_steps {items proto} {
+    variable sides
+    variable compared
+    variable counting
+    variable show
+    variable st
+    reset_state
+    set nclients 1
+    foreach it $items {
+        lassign $it flags argv client
+        if {$flags eq "directive"} {
+            if {[lindex $argv 0] ne "close"} { continue }
+            set client [lindex $argv 1]
+        }
+        set nclients [expr {max($nclients, $client)}]
+    }
+    set want_ids [expr {[lsearch -regexp [join [lmap it $items {lindex $it 1}]] {^\$id[1-9]$}] >= 0}]
+    set result ""
+    foreach side $sides {
+        for {set n 1} {$n <= $nclients} {incr n} {
+            st_open $side $n
+            if {$proto == 3} {
+                st_send $side $n {HELLO 3}
+                set r [st_wait_one $side $n]
+                if {[string index $r 0] ne "%"} {
+                    set result [dict create index -1 argv {HELLO 3} redis "%..." kvd $r]
+                }
+            }
+            if {$want_ids} {
+                st_send $side $n {CLIENT ID}
+                set r [st_wait_one $side $n]
+                regexp {^:([0-9]+)} $r -> ids($side,$n)
+            }
+        }
+    }
+    set i -1
+    foreach it $items {
+        incr i
+        if {$result ne ""} { break }
+        lassign $it flags argv client
+        if {$flags eq "directive"} {
+            lassign $argv what arg
+            if {$what eq "sleep"} {
+                after $arg
+            } else {
+                foreach side $sides { st_close $side $arg }
+            }
+        } else {
+            foreach side $sides {
+                set a {}
+                foreach w $argv {
+                    if {[regexp {^\$id([1-9])$} $w -> k] && [info exists ids($side,$k)]} {
+                        set w $ids($side,$k)
+                    }
+                    lappend a $w
+                }
+                st_send $side $client $a
+            }
+        }
+        sync_sides
+        foreach side $sides {
+            set got($side) {}
+            for {set n 1} {$n <= $nclients} {incr n} {
+                set reps [st_take $side $n]
+                if {![llength $reps]} { continue }
+                if {$n == $client && $flags ne "directive"} {
+                    set reps [lmap r $reps { normalize $r $flags }]
+                }
+                # "%" also covers frames that reach any client in hash order
+                # (a message matching several patterns)
+                if {"sort" in $flags && [llength $reps] > 1} {
+                    set reps [sort_frames $reps]
+                }
+                lappend got($side) "@$n [join [lmap r $reps {::resp::printable $r}] " "]"
+            }
+            set got($side) [join $got($side) "  "]
+        }
+        if {$flags ne "directive" && $counting} { incr compared }
+        if {$show && $counting} {
+            puts "  RESP$proto [fmt_item $it]  ->  $got(redis)"
+        }
+        if {$got(redis) ne $got(kvd)} {
+            set result [dict create index $i argv $argv item $it \
+                            redis $got(redis) kvd $got(kvd) printable 1]
+        }
+    }
+    foreach side $sides {
+        for {set n 1} {$n <= $nclients} {incr n} { st_close $side $n }
+    }
+    restore_config $items
+    return $result
 }

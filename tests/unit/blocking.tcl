@@ -477,6 +477,23 @@ with_server {tags {blocking}} {
         $rd2 close
     }
 
+    test {RESTORE and SORT STORE of a list onto a watched key serve the waiter} {
+        r flushall
+        r rpush src a b
+        set payload [r dump src]
+        set rd [blocked_client 1 blpop k 0]
+        r restore k 0 $payload
+        assert_equal [$rd read] {k a}
+        assert_equal [r lrange k 0 -1] {b}
+        set rd2 [blocked_client 1 brpop k2 0]
+        r rpush nums 3 1 2
+        assert_equal [r sort nums store k2] 3
+        assert_equal [$rd2 read] {k2 3}
+        assert_equal [r lrange k2 0 -1] {1 2}
+        $rd close
+        $rd2 close
+    }
+
     test {MOVE and SWAPDB of a list into the waiter's db serve it} {
         r flushall
         set rd [redis_deferring_client]
@@ -512,105 +529,91 @@ with_server {tags {blocking}} {
     }
 }
 
-# 10,000 clients on distinct timeouts: each wake-up lands close to its own deadline (a timer
-# per client, no periodic scan). Deadlines are measured from when the command was written,
-# which the server sees slightly later, so the figure is an upper bound.
-with_server {tags {blocking slow} overrides {maxclients 12000}} {
-    # Runs n helper processes of 250 clients each; returns {arrived early worst_ms}.
-    proc timer_helpers {n} {
-        # Tcl's select() notifier handles ~1,000 sockets at most per process, and scanning
-        # fewer keeps the client's own delay out of the figure
-        set child [file join [file dirname [info script]] .. helpers blocking_timer_child.tcl]
-        if {![file exists $child]} { set child tests/helpers/blocking_timer_child.tcl }
-        set pipes {}
-        for {set p 0} {$p < $n} {incr p} {
-            lappend pipes [open "|[list [info nameofexecutable] $child [srv host] [srv port] 250 [expr {$p * 250}]]" r]
-        }
-        set arrived 0
-        set early 0
-        set worst -1e9
-        foreach f $pipes {
-            lassign [gets $f] a e w
-            close $f
-            incr arrived $a
-            incr early $e
-            if {$w > $worst} { set worst $w }
-        }
-        return [list $arrived $early $worst]
+# The load of the two tests below comes from tests/helpers/blockload.c (one epoll process;
+# Tcl's notifier cannot watch 10,000 sockets, and many Tcl helpers starve a 2-CPU host).
+# `make test-tcl` and `make test-asan` build it; a missing binary fails the tests.
+proc blockload {args} {
+    set bin [expr {[info exists ::env(BLOCKLOAD)] ? $::env(BLOCKLOAD)
+                   : [file join $::kvd::repo build helpers blockload]}]
+    if {![file executable $bin]} {
+        ::kvd::fail "load generator $bin is missing: run `make build/helpers/blockload`"
     }
+    # blockload bounds every wait itself and exits non-zero with a message on any failure,
+    # which exec turns into this test's error.
+    return [exec $bin {*}$args]
+}
 
+# 10,000 clients on distinct timeouts: each wake-up lands close to its own deadline (a timer
+# per client, no periodic scan).
+with_server {tags {blocking slow} overrides {maxclients 12000}} {
     # kvd measures on the server side how late each timeout fired (DEBUG BLOCKING-LATENESS,
-    # kvd only): the client-side figure also holds the Tcl helpers' own scheduling, which on
-    # a 2-CPU host dominates, so it is printed and only loosely bounded.
+    # kvd only), out of reach of the client's own scheduling.
     proc server_lateness_ms {reset} {
         if {[string match *redis-server* [srv bin]]} { return -1 }
         set us [expr {$reset ? [r debug blocking-lateness reset] : [r debug blocking-lateness]}]
         return [expr {$us / 1000.0}]
     }
 
-    test {1,000 blocked clients time out each within 10 ms plus a loop tick of its deadline} {
-        server_lateness_ms 1
-        lassign [timer_helpers 4] arrived early worst
-        set srv_worst [server_lateness_ms 0]
-        puts "      1,000 timeouts: worst wake-up [format %.1f $srv_worst] ms late in the server, [format %.1f $worst] ms as the clients saw it"
-        assert_equal $arrived 1000
-        assert_equal $early 0
-        assert_lessthan $worst 1000.0
-        if {$srv_worst >= 0} {
-            # Redis 7.0 checks timeouts from its cron (up to 1/hz = 100 ms late); kvd's per-client
-            # timers must fire within 10 ms plus one loop pass (seen: 6-12 ms on a busy 2-CPU VM).
-            assert_lessthan $srv_worst 25.0
+    test {10,000 blocked clients on distinct timeouts time out within 10 ms plus a loop tick} {
+        # Redis 7.0 checks timeouts from its cron (up to 1/hz = 100 ms late); kvd gives each
+        # client its own timer. Server side, seen 2.3-9.5 ms at load average 1-2.5 from other
+        # engineers' work, 5-15 ms at load 4-5 (21 ms once), 18 ms once with a -j2 sanitizer
+        # build on both CPUs. 20 ms is the 10 ms target plus one loop pass on a contended
+        # 2-CPU host; a second run is allowed, as a preemption by another process can exceed
+        # it once without saying anything about the timer design.
+        # The client figure adds both processes' scheduling and the server's intake
+        # (blockload sends 250 BLPOPs at a time and waits until they are blocked): seen
+        # 3-30 ms worst, 0.4-25 ms p99, so only loosely bounded.
+        for {set attempt 1} {$attempt <= 2} {incr attempt} {
+            server_lateness_ms 1
+            # Timeouts 1.5 s to 3.5 s in 200 us steps, so about five fall due per millisecond.
+            lassign [blockload timers [srv host] [srv port] 10000 1500 2000] arrived early worst p99
+            set srv_worst [server_lateness_ms 0]
+            set srv_fig [expr {$srv_worst >= 0 ? "[format %.1f $srv_worst] ms" : "n/a"}]
+            puts "      10,000 timeouts: worst $srv_fig late in the server;\
+                  clients saw worst $worst ms, p99 $p99 ms"
+            assert_equal $arrived 10000
+            assert_equal $early 0
+            if {$srv_worst < 20.0 && $worst < 100.0} break
         }
-    } {timing}
-
-    test {10,000 blocked clients on distinct timeouts all time out, none early} {
-        # The figure printed includes the 40 Tcl helpers' own scheduling on this host (on 2
-        # CPUs it dominates), so only a loose bound is asserted here.
-        server_lateness_ms 1
-        lassign [timer_helpers 40] arrived early worst
-        set srv_worst [server_lateness_ms 0]
-        puts "      10,000 timeouts: worst wake-up [format %.1f $srv_worst] ms late in the server, [format %.1f $worst] ms as the clients saw it"
-        assert_equal $arrived 10000
-        assert_equal $early 0
-        # 40 Tcl helper processes share the 2 CPUs with the server here, so even the server
-        # side is starved (seen 380-480 ms): only a loose bound is asserted; the figure is
-        # printed for the record.
-        assert_lessthan $worst 3000.0
+        assert_lessthan $worst 100.0
         if {$srv_worst >= 0} {
-            assert_lessthan $srv_worst 2000.0
+            assert_lessthan $srv_worst 20.0
         }
+        assert_equal [info_field [r info clients] clients_in_timeout_table] 0
     } {timing}
 }
 
-# Under the sanitizer build (KVD_BIN=kvd-asan, run.tcl --asan) this proves blocked clients
-# that disconnect leave nothing behind. KVD_BLOCK_DROP sets the count (default 8,000: every
-# client-side close leaves a TIME_WAIT port, and the ephemeral range bounds one run).
+# Under the sanitizer build (run.tcl --asan) this proves blocked clients that disconnect
+# leave nothing behind: 100,000 of them (seen ~13 s under ASan, ~9 s in release, where
+# 25,000 are enough; KVD_BLOCK_DROP overrides). blockload resets each connection (SO_LINGER
+# 0), so no TIME_WAIT port is left and the ephemeral port range does not bound the count.
+# Not tagged timing: the sanitizer run excludes that tag.
 with_server {tags {blocking slow} overrides {maxclients 12000}} {
-    test {Many clients that block and drop leave no blocked state behind} {
-        set total [expr {[info exists ::env(KVD_BLOCK_DROP)] ? $::env(KVD_BLOCK_DROP) : 8000}]
-        set batch 900
-        set done 0
-        set host [srv host]
-        set port [srv port]
+    test {Clients that block and drop (100,000 under ASan) leave no blocked state behind} {
+        set total [expr {[info exists ::env(KVD_BLOCK_DROP)] ? $::env(KVD_BLOCK_DROP)
+                         : ($::kvd::asan ? 100000 : 25000)}]
+        set before [r info clients]
         set t0 [clock milliseconds]
-        while {$done < $total} {
-            set socks {}
-            for {set i 0} {$i < $batch && $done + $i < $total} {incr i} {
-                set s [socket $host $port]
-                fconfigure $s -translation binary -blocking 0 -buffering none
-                set k "k[expr {$i % 7}]"
-                set tmo [expr {$i % 3 == 0 ? 0 : 30}]
-                puts -nonewline $s "*4\r\n\$5\r\nBLPOP\r\n\$[string length $k]\r\n$k\r\n\$2\r\nkx\r\n\$[string length $tmo]\r\n$tmo\r\n"
-                lappend socks $s
-            }
-            wait_for_condition 400 10 {[blocked_clients] == [llength $socks]} "batch did not block"
-            foreach s $socks { close $s }
-            incr done [llength $socks]
-            wait_blocked 0
+        # Rounds of 5,000: each waits until INFO shows all blocked, resets them all, then
+        # waits until INFO shows them all gone.
+        set out [blockload drop [srv host] [srv port] $total 5000]
+        puts "      $out (total [expr {[clock milliseconds] - $t0}] ms)"
+        assert_match "$total clients blocked and dropped *" $out
+        set after [r info clients]
+        foreach f {connected_clients blocked_clients clients_in_timeout_table} {
+            assert_equal [info_field $before $f] [info_field $after $f] $f
         }
-        puts "      $done clients blocked and dropped in [expr {[clock milliseconds] - $t0}] ms"
+        assert_equal [info_field $after blocked_clients] 0
+        # The wait queues of the keys they blocked on are gone too: a fresh waiter on one of
+        # them is the only one served.
+        set rd [blocked_client 1 blpop k0 kx 5]
         r rpush k0 v
-        assert_equal [r lrange k0 0 -1] {v}
-        assert_equal [info_field [r info clients] connected_clients] 1
+        assert_equal [$rd read] {k0 v}
+        $rd close
+        assert_equal [r exists k0] 0
+        r rpush k0 v2
+        assert_equal [r lrange k0 0 -1] {v2}
+        wait_blocked 0
     }
 }

@@ -185,3 +185,48 @@ with_server {tags {command}} {
         assert_equal [r rawcmd command foo] "-ERR unknown subcommand 'foo'. Try COMMAND HELP.\r\n"
     }
 }
+
+# COMMAND GETKEYS for movable-key commands (SORT, numkeys commands, EVAL), matched to Redis 7.0.
+with_server {tags {command getkeys}} {
+    test {COMMAND GETKEYS SORT finds the key and the last STORE destination} {
+        assert_equal [r command getkeys sort a] {a}
+        assert_equal [r command getkeys sort a store b] {a b}
+        assert_equal [r command getkeys sort a STORE b store c] {a c}
+        assert_equal [r command getkeys sort a store b store] {a b}
+        assert_equal [r command getkeys sort a store store b] {a b}
+        # LIMIT, BY and GET arguments are skipped, even when spelled "store"
+        assert_equal [r command getkeys sort a by store b] {a}
+        assert_equal [r command getkeys sort a limit 0 store b] {a}
+        assert_equal [r command getkeys sort a foo store b] {a b}
+        assert_equal [r command getkeys sort_ro a store b] {a}
+    }
+
+    test {COMMAND GETKEYS for numkeys commands} {
+        assert_equal [r command getkeys zunion 2 a b weights 1 2] {a b}
+        assert_equal [r command getkeys zunionstore d 2 a b] {d a b}
+        assert_equal [r command getkeys zdiffstore d 1 a] {d a}
+        assert_equal [r command getkeys zintercard 2 a b limit 1] {a b}
+        assert_equal [r command getkeys sintercard 1 a] {a}
+        assert_equal [r command getkeys lmpop 3 a b left] {a b left}
+        assert_equal [r command getkeys blmpop 0 2 a b left] {a b}
+        assert_equal [r command getkeys zmpop 1 a min] {a}
+        assert_equal [r command getkeys bzmpop 0 1 a min] {a}
+        # numkeys is read like atoi
+        assert_equal [r command getkeys zunion 2x a b] {a b}
+        assert_equal [r command getkeys zunion 4294967297 a b] {a}
+    }
+
+    test {COMMAND GETKEYS with a bad numkeys: error, or empty for EVAL} {
+        foreach args {{zunion 0 a} {zunion 3 a b} {zunion -1 a b} {zunion x a b}
+                      {zunionstore d 5 a} {sintercard 3 a b} {lmpop 0 a left} {blmpop 0 3 a b}} {
+            assert_equal [r rawcmd command getkeys {*}$args] \
+                "-ERR Invalid arguments specified for command\r\n"
+        }
+        assert_equal [r rawcmd command getkeys zunionstore d] \
+            "-ERR Invalid number of arguments specified for command\r\n"
+        assert_equal [r command getkeys eval "return 1" 2 a b] {a b}
+        assert_equal [r rawcmd command getkeys eval "return 1" 0] "*0\r\n"
+        assert_equal [r rawcmd command getkeys eval "return 1" 3 a b] "*0\r\n"
+        assert_equal [r command getkeys evalsha_ro x 1 a b] {a}
+    }
+}

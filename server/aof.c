@@ -1,0 +1,1032 @@
+/* server/aof.c: the append-only file: writing, fsync policy, loading, rewriting.
+ *
+ * Owns appenddirname/ (Redis 7.0's multi-part layout: one base file, incr files, a manifest),
+ * the buffer of stream bytes fed by propagate.c during a loop pass, the fsync helper thread
+ * of appendfsync everysec, the rewrite child and the aof_* INFO fields. It does not decide
+ * what a command turns into (propagate.c) nor how values are encoded (storage/rdb.c).
+ * Start at aof_before_sleep() for the write path, aof_load_at_startup() for loading and
+ * aof_rewrite_start() / rewrite_done() for BGREWRITEAOF.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include "server/aof.h"
+
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "protocol/resp.h"
+#include "server/commands.h"
+#include "server/conn.h"
+#include "server/dispatch.h"
+#include "server/log.h"
+#include "server/multi.h"
+#include "server/persist.h"
+#include "server/propagate.h"
+#include "server/reply.h"
+#include "server/server.h"
+#include "storage/rdb.h"
+#include "utils/mem.h"
+#include "utils/mtime.h"
+
+enum aof_state { AOF_OFF, AOF_ON, AOF_WAIT_REWRITE };
+enum { FSYNC_EVERYSEC = 0, FSYNC_ALWAYS = 1, FSYNC_NO = 2 }; /* config.c's fsyncs[] order */
+
+/* A failed rewrite is retried after this long (Redis waits too, so a full disk is not hammered). */
+#define REWRITE_RETRY_S 5
+#define MAX_INCR 64
+
+struct incr {
+    long long seq;
+    char *name; /* owned */
+};
+
+static struct {
+    enum aof_state state;
+    int fd;                      /* current incr file, -1 when none */
+    struct buf buf;              /* fed this pass, not yet written */
+    /* manifest (in memory; the file is rewritten whole on every change) */
+    char *base_name;             /* NULL: no base */
+    long long base_seq;
+    char base_type;              /* 'b' */
+    struct incr incrs[MAX_INCR];
+    int nincr;
+    long long incr_seq_max;
+    long long pending_incr_seq;  /* WAIT_REWRITE: incr opened at the fork, not in the manifest */
+    char *pending_incr_name;
+    /* sizes for INFO and auto rewrite */
+    long long base_size;         /* size of the AOF after the last load or rewrite */
+    long long current_size;
+    /* fsync */
+    pthread_t thread;
+    bool thread_started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int job_fd;                  /* fd the helper must fsync, -1 none */
+    bool job_running;
+    bool unsynced;               /* written since the last fsync started */
+    long long last_fsync_ms;
+    long long delayed_fsync;
+    /* status */
+    bool last_write_ok;
+    /* rewrite child */
+    pid_t child_pid;
+    long long child_start_s;
+    long long rw_incr_seq;       /* first incr after the base being written */
+    bool rw_scheduled;
+    bool last_rw_ok;
+    long long last_rw_secs;
+    long long rewrites;
+    long long rw_failures;       /* consecutive */
+    long long last_rw_try_s;
+    /* loading */
+    struct conn *fake;
+} A = {.fd = -1, .job_fd = -1, .child_pid = -1, .last_write_ok = true, .last_rw_ok = true,
+       .last_rw_secs = -1, .base_type = 'b'};
+
+/* ---- names and the manifest -------------------------------------------------------------- */
+
+static void path_of(char *out, size_t cap, const char *name)
+{
+    snprintf(out, cap, "%s/%s", server.appenddirname, name);
+}
+
+static char *name_new(long long seq, const char *kind)
+{
+    char tmp[1024];
+    snprintf(tmp, sizeof(tmp), "%s.%lld.%s", server.appendfilename, seq, kind);
+    return mem_strndup(tmp, strlen(tmp));
+}
+
+static void fsync_dir(void)
+{
+    int dfd = open(server.appenddirname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+}
+
+static bool ensure_dir(void)
+{
+    if (mkdir(server.appenddirname, 0755) != 0 && errno != EEXIST) {
+        log_warning("Can't open or create append-only dir %s: %s", server.appenddirname,
+                    strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+/* Writes the manifest to a temp file and renames it over the real one, so a crash leaves
+ * either the old or the new list, never half of one. */
+static bool manifest_write(void)
+{
+    struct buf b;
+    buf_init(&b);
+    if (A.base_name != NULL)
+        buf_printf(&b, "file %s seq %lld type %c\n", A.base_name, A.base_seq, A.base_type);
+    for (int i = 0; i < A.nincr; i++)
+        buf_printf(&b, "file %s seq %lld type i\n", A.incrs[i].name, A.incrs[i].seq);
+    char tmp[1100], final[1100], name[1024];
+    snprintf(name, sizeof(name), "temp-%s.manifest", server.appendfilename);
+    path_of(tmp, sizeof(tmp), name);
+    snprintf(name, sizeof(name), "%s.manifest", server.appendfilename);
+    path_of(final, sizeof(final), name);
+    bool ok = false;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+        size_t len = buf_used(&b);
+        ok = write(fd, buf_head(&b), len) == (ssize_t)len && fsync(fd) == 0;
+        ok = close(fd) == 0 && ok;
+        ok = ok && rename(tmp, final) == 0;
+        if (!ok)
+            unlink(tmp);
+    }
+    if (!ok)
+        log_warning("Failed to write the AOF manifest %s: %s", final, strerror(errno));
+    else
+        fsync_dir();
+    buf_deinit(&b);
+    return ok;
+}
+
+static void manifest_clear(void)
+{
+    mem_free(A.base_name);
+    A.base_name = NULL;
+    for (int i = 0; i < A.nincr; i++)
+        mem_free(A.incrs[i].name);
+    A.nincr = 0;
+}
+
+/* Reads the manifest: 1 loaded, 0 absent, -1 malformed (logged). History lines ('h') name
+ * files a finished rewrite left to delete: they are dropped. */
+static int manifest_read(void)
+{
+    char path[1100], name[1024];
+    snprintf(name, sizeof(name), "%s.manifest", server.appendfilename);
+    path_of(path, sizeof(path), name);
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL)
+        return errno == ENOENT ? 0 : -1;
+    manifest_clear();
+    char line[2048];
+    int rc = 1;
+    while (fgets(line, sizeof(line), fp) != NULL) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        char fname[1024], type;
+        long long seq;
+        if (sscanf(line, "file %1023s seq %lld type %c", fname, &seq, &type) != 3) {
+            log_warning("Invalid AOF manifest file format");
+            rc = -1;
+            break;
+        }
+        if (type == 'b') {
+            mem_free(A.base_name);
+            A.base_name = mem_strndup(fname, strlen(fname));
+            A.base_seq = seq;
+        } else if (type == 'i' && A.nincr < MAX_INCR) {
+            A.incrs[A.nincr].seq = seq;
+            A.incrs[A.nincr].name = mem_strndup(fname, strlen(fname));
+            A.nincr++;
+            if (seq > A.incr_seq_max)
+                A.incr_seq_max = seq;
+        }
+    }
+    fclose(fp);
+    return rc;
+}
+
+static long long file_size(const char *name)
+{
+    char path[1100];
+    path_of(path, sizeof(path), name);
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (long long)sb.st_size : 0;
+}
+
+/* ---- fsync helper thread ------------------------------------------------------------------ */
+
+/* everysec: fdatasync runs here so the loop never waits for the disk. */
+static void *fsync_main(void *arg)
+{
+    pthread_mutex_lock(&A.mu);
+    for (;;) {
+        while (A.job_fd < 0)
+            pthread_cond_wait(&A.cv, &A.mu);
+        int fd = A.job_fd;
+        A.job_running = true;
+        pthread_mutex_unlock(&A.mu);
+        fdatasync(fd);
+        pthread_mutex_lock(&A.mu);
+        A.job_fd = -1;
+        A.job_running = false;
+        pthread_cond_broadcast(&A.cv);
+    }
+    return NULL;
+}
+
+static void fsync_thread_start(void)
+{
+    if (A.thread_started)
+        return;
+    pthread_mutex_init(&A.mu, NULL);
+    pthread_cond_init(&A.cv, NULL);
+    /* Signals stay with the main thread (libevent's handlers). */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    A.thread_started = pthread_create(&A.thread, NULL, fsync_main, NULL) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+static bool fsync_busy(void)
+{
+    if (!A.thread_started)
+        return false;
+    pthread_mutex_lock(&A.mu);
+    bool busy = A.job_fd >= 0 || A.job_running;
+    pthread_mutex_unlock(&A.mu);
+    return busy;
+}
+
+/* Waits for a queued or running background fsync: before its fd is closed. */
+static void fsync_wait(void)
+{
+    if (!A.thread_started)
+        return;
+    pthread_mutex_lock(&A.mu);
+    while (A.job_fd >= 0 || A.job_running)
+        pthread_cond_wait(&A.cv, &A.mu);
+    pthread_mutex_unlock(&A.mu);
+}
+
+static void fsync_in_background(void)
+{
+    fsync_thread_start();
+    if (!A.thread_started) {
+        fdatasync(A.fd);
+        return;
+    }
+    pthread_mutex_lock(&A.mu);
+    A.job_fd = A.fd;
+    pthread_cond_signal(&A.cv);
+    pthread_mutex_unlock(&A.mu);
+}
+
+/* ---- the write path ------------------------------------------------------------------------ */
+
+void aof_feed(const char *p, size_t n)
+{
+    if (A.state == AOF_OFF)
+        return;
+    buf_append(&A.buf, p, n);
+}
+
+/* Writes the whole buffer. On failure keeps what was not written for the next try. */
+static bool write_pending(void)
+{
+    if (A.fd < 0)
+        return false;
+    while (buf_used(&A.buf) > 0) {
+        ssize_t n = write(A.fd, buf_head(&A.buf), buf_used(&A.buf));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (A.last_write_ok)
+                log_warning("Error writing to the AOF file: %s",
+                            n < 0 ? strerror(errno) : "short write");
+            A.last_write_ok = false;
+            return false;
+        }
+        buf_consume(&A.buf, (size_t)n);
+        A.current_size += n;
+        A.unsynced = true;
+    }
+    buf_clear(&A.buf);
+    if (!A.last_write_ok)
+        log_warning("AOF write error looks solved, Redis can write again.");
+    A.last_write_ok = true;
+    if (A.buf.cap > (4u << 20)) {
+        buf_deinit(&A.buf);
+        buf_init(&A.buf);
+    }
+    return true;
+}
+
+static void fsync_per_policy(bool force)
+{
+    if (A.fd < 0 || !A.unsynced)
+        return;
+    if (server.appendfsync == FSYNC_ALWAYS) {
+        /* Group commit: every command of this pass is on disk before any reply is sent. */
+        if (fdatasync(A.fd) != 0) {
+            log_warning("Can't recover from AOF fsync error when the AOF fsync policy is "
+                        "'always' (%s). Exiting...", strerror(errno));
+            exit(1);
+        }
+        A.unsynced = false;
+        A.last_fsync_ms = server.mstime;
+    } else if (server.appendfsync == FSYNC_EVERYSEC) {
+        if (!force && server.mstime - A.last_fsync_ms < 1000)
+            return;
+        if (fsync_busy()) {
+            A.delayed_fsync++;
+            return;
+        }
+        fsync_in_background();
+        A.unsynced = false;
+        A.last_fsync_ms = server.mstime;
+    }
+}
+
+void aof_before_sleep(void)
+{
+    if (A.state == AOF_OFF || buf_used(&A.buf) == 0)
+        return;
+    if (!write_pending()) {
+        if (server.appendfsync == FSYNC_ALWAYS) {
+            log_warning("Can't recover from AOF write error when the AOF fsync policy is "
+                        "'always'. Exiting...");
+            exit(1);
+        }
+        return;
+    }
+    fsync_per_policy(false);
+}
+
+/* Switches writing to a new file: what was fed goes to the old one first. */
+static void switch_fd(int fd)
+{
+    if (A.fd >= 0) {
+        write_pending();
+        fsync_wait();
+        if (server.appendfsync != FSYNC_NO)
+            fdatasync(A.fd);
+        close(A.fd);
+    }
+    A.fd = fd;
+    A.unsynced = false;
+    propagate_reset_db();
+}
+
+static int open_incr(const char *name)
+{
+    char path[1100];
+    path_of(path, sizeof(path), name);
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        log_warning("Can't open the append-only file %s: %s", path, strerror(errno));
+    return fd;
+}
+
+/* ---- writing a base file (the rewrite child, and startup without any file) ----------------- */
+
+static bool write_base_fd(int fd)
+{
+    struct persist_aux aux;
+    struct rdb_save_opts o;
+    persist_rdb_opts(&o, &aux, true);
+    struct rdb_error err;
+    enum rdb_status st = rdb_save_fd(&server.ks, &o, fd, NULL, &err);
+    if (st != RDB_OK) {
+        log_warning("Error writing the AOF base: %s",
+                    err.sys_errno ? strerror(err.sys_errno) : rdb_status_name(st));
+        return false;
+    }
+    return fsync(fd) == 0;
+}
+
+/* Writes the base to tmp (in the AOF dir). */
+static bool write_base_file(const char *tmp_path)
+{
+    int fd = open(tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        log_warning("Opening the temp file for AOF rewrite failed: %s", strerror(errno));
+        return false;
+    }
+    bool ok = write_base_fd(fd);
+    ok = close(fd) == 0 && ok;
+    if (!ok)
+        unlink(tmp_path);
+    return ok;
+}
+
+/* ---- loading -------------------------------------------------------------------------------- */
+
+static struct conn *fake_conn(void)
+{
+    if (A.fake == NULL) {
+        struct conn *c = mem_calloc(1, sizeof(*c));
+        c->fd = -1;
+        /* Never written to a socket: "already pending" keeps reply.c from queueing it. */
+        c->flags = CONN_PENDING_WRITE | CONN_DENY_BLOCKING;
+        c->authenticated = true;
+        c->proto = RESP2;
+        snprintf(c->addr, sizeof(c->addr), "aof");
+        A.fake = c;
+    }
+    conn_select(A.fake, 0);
+    return A.fake;
+}
+
+enum load_rc { LOAD_OK, LOAD_TRUNCATED, LOAD_BAD };
+
+/* Runs the commands in p[0..len). *valid receives the end of the last whole command outside
+ * an unfinished MULTI (where a truncated file may be cut). */
+static enum load_rc run_commands(const char *path, char *p, size_t len, size_t *valid)
+{
+    struct conn *c = fake_conn();
+    struct resp_parser parser;
+    resp_parser_init(&parser);
+    parser.max_bulk_len = LLONG_MAX / 2;
+    struct resp_req req;
+    size_t off = 0, multi_off = 0;
+    bool in_multi = false;
+    enum load_rc rc = LOAD_OK;
+    int cap = 0;
+    struct slice *argv = NULL;
+    *valid = 0;
+    while (off < len) {
+        size_t used;
+        enum resp_status st = resp_parse(&parser, p + off, len - off, &req, &used);
+        if (st == RESP_INCOMPLETE) {
+            rc = LOAD_TRUNCATED;
+            break;
+        }
+        if (st == RESP_EPROTO || req.is_inline) {
+            rc = LOAD_BAD;
+            break;
+        }
+        size_t start = off;
+        off += used;
+        if (req.argc == 0)
+            continue;
+        if (req.argc > cap) {
+            cap = req.argc;
+            argv = mem_realloc(argv, (size_t)cap * sizeof(*argv));
+        }
+        for (int i = 0; i < req.argc; i++)
+            argv[i] = (struct slice){p + start + req.argv[i].off, req.argv[i].len};
+        struct cmd *cmd = cmd_lookup(argv[0].p, argv[0].len);
+        if (cmd != NULL && cmd->subcmds != NULL && req.argc >= 2)
+            cmd = cmd_lookup_sub(cmd, argv[1].p, argv[1].len);
+        if (cmd == NULL || cmd->fn == NULL) {
+            log_warning("Unknown command '%.*s' reading the append only file %s",
+                        (int)(argv[0].len > 64 ? 64 : argv[0].len), argv[0].p, path);
+            exit(1);
+        }
+        /* A transaction is replayed only once its EXEC is read: a file cut inside one must
+         * not leave half of it applied. */
+        if (cmd->fn == cmd_multi) {
+            in_multi = true;
+            multi_off = off;
+            continue;
+        }
+        if (cmd->fn == cmd_exec) {
+            if (in_multi) {
+                in_multi = false;
+                size_t end = start;
+                enum load_rc r2 = LOAD_OK;
+                struct resp_parser p2;
+                resp_parser_init(&p2);
+                p2.max_bulk_len = LLONG_MAX / 2;
+                size_t o2 = multi_off;
+                while (o2 < end) {
+                    struct resp_req rq;
+                    size_t u2;
+                    if (resp_parse(&p2, p + o2, end - o2, &rq, &u2) != RESP_OK) {
+                        r2 = LOAD_BAD;
+                        break;
+                    }
+                    struct slice av[rq.argc > 0 ? rq.argc : 1];
+                    for (int i = 0; i < rq.argc; i++)
+                        av[i] = (struct slice){p + o2 + rq.argv[i].off, rq.argv[i].len};
+                    o2 += u2;
+                    struct cmd *ic = cmd_lookup(av[0].p, av[0].len);
+                    if (ic != NULL && ic->subcmds != NULL && rq.argc >= 2)
+                        ic = cmd_lookup_sub(ic, av[1].p, av[1].len);
+                    c->argv = av;
+                    c->argc = rq.argc;
+                    dispatch_call(c, ic);
+                    reply_free_output(c);
+                }
+                resp_parser_deinit(&p2);
+                if (r2 != LOAD_OK) {
+                    rc = r2;
+                    break;
+                }
+            }
+            *valid = off;
+            continue;
+        }
+        if (in_multi)
+            continue;
+        c->argv = argv;
+        c->argc = req.argc;
+        dispatch_call(c, cmd);
+        reply_free_output(c);
+        *valid = off;
+    }
+    if (rc == LOAD_OK && in_multi)
+        rc = LOAD_TRUNCATED;
+    c->argv = NULL;
+    c->argc = 0;
+    mem_free(argv);
+    resp_parser_deinit(&parser);
+    return rc;
+}
+
+static bool read_whole(const char *path, char **out, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) {
+        close(fd);
+        return false;
+    }
+    size_t n = (size_t)sb.st_size, got = 0;
+    char *p = mem_alloc(n + 1);
+    while (got < n) {
+        ssize_t r = read(fd, p + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    *out = p;
+    *len = got;
+    return true;
+}
+
+/* Loads one file of the set. is_last: a truncated tail may be cut (aof-load-truncated). */
+static void load_one(const char *name, bool is_last)
+{
+    char path[1100];
+    path_of(path, sizeof(path), name);
+    char *p;
+    size_t len;
+    if (!read_whole(path, &p, &len)) {
+        log_warning("The AOF file %s doesn't exist", name);
+        exit(1);
+    }
+    size_t off = 0;
+    if (len >= 5 && memcmp(p, "REDIS", 5) == 0) {
+        log_notice("Reading RDB base file on AOF loading...");
+        struct rdb_load_opts o;
+        rdb_load_opts_init(&o);
+        o.verify_checksum = server.rdbchecksum;
+        struct rdb_error err;
+        struct rdb_load_info info;
+        if (rdb_load_mem(&server.ks, p, len, &o, &info, &off, &err) != RDB_OK) {
+            log_warning("Error reading the RDB base file %s, AOF loading aborted: %s", name,
+                        err.msg);
+            exit(1);
+        }
+        log_notice("Reading the remaining AOF tail...");
+    }
+    size_t valid = off;
+    enum load_rc rc = run_commands(path, p + off, len - off, &valid);
+    valid += off;
+    mem_free(p);
+    if (rc == LOAD_BAD) {
+        log_warning("Bad file format reading the append only file %s: make a backup of your "
+                    "AOF file, then use ./redis-check-aof --fix <filename.manifest>", name);
+        exit(1);
+    }
+    if (rc == LOAD_TRUNCATED) {
+        if (!is_last || !server.aof_load_truncated) {
+            log_warning("Unrecoverable error reading the append only file %s: File truncated",
+                        name);
+            exit(1);
+        }
+        log_warning("!!! Warning: short read while loading the AOF file %s!!!", name);
+        log_warning("!!! Truncating the AOF %s at offset %llu !!!", name,
+                    (unsigned long long)valid);
+        if (truncate(path, (off_t)valid) != 0) {
+            log_warning("Error truncating the AOF file %s: %s", name, strerror(errno));
+            exit(1);
+        }
+        log_warning("AOF %s loaded anyway because aof-load-truncated is enabled", name);
+    }
+}
+
+bool aof_load_at_startup(void)
+{
+    int m = manifest_read();
+    if (m < 0) {
+        log_warning("Error reading the AOF manifest of %s", server.appenddirname);
+        exit(1);
+    }
+    if (!server.appendonly)
+        return false;
+    A.state = AOF_ON;
+    propagate_set_on(false); /* loading replays; it writes nothing */
+    if (m == 1 && (A.base_name != NULL || A.nincr > 0)) {
+        uint64_t t0 = mono_us();
+        int total = (A.base_name != NULL) + A.nincr;
+        int idx = 0;
+        if (A.base_name != NULL) {
+            load_one(A.base_name, ++idx == total);
+            A.base_size = file_size(A.base_name);
+        }
+        for (int i = 0; i < A.nincr; i++) {
+            load_one(A.incrs[i].name, ++idx == total);
+            A.base_size += file_size(A.incrs[i].name);
+        }
+        A.current_size = A.base_size;
+        log_notice("DB loaded from append only file: %.3f seconds",
+                   (double)(mono_us() - t0) / 1e6);
+        server.dirty = 0;
+    } else {
+        /* No AOF yet: an empty base and the first incr file, as Redis 7.0 creates them. */
+        if (!ensure_dir())
+            exit(1);
+        manifest_clear();
+        A.base_seq = 1;
+        A.base_name = name_new(1, "base.rdb");
+        char path[1100];
+        path_of(path, sizeof(path), A.base_name);
+        if (!write_base_file(path))
+            exit(1);
+        log_notice("Creating AOF base file %s on server start", A.base_name);
+        A.base_size = A.current_size = file_size(A.base_name);
+    }
+    if (A.nincr == 0) {
+        A.incr_seq_max++;
+        A.incrs[0].seq = A.incr_seq_max;
+        A.incrs[0].name = name_new(A.incr_seq_max, "incr.aof");
+        A.nincr = 1;
+        log_notice("Creating AOF incr file %s on server start", A.incrs[0].name);
+        int fd = open_incr(A.incrs[0].name);
+        if (fd < 0 || !manifest_write())
+            exit(1);
+        A.fd = fd;
+    } else {
+        A.fd = open_incr(A.incrs[A.nincr - 1].name);
+        if (A.fd < 0)
+            exit(1);
+    }
+    propagate_set_on(true);
+    return true;
+}
+
+/* ---- rewriting ------------------------------------------------------------------------------ */
+
+static void tmp_base_path(char *out, size_t cap, pid_t pid)
+{
+    char name[64];
+    snprintf(name, sizeof(name), "temp-rewriteaof-bg-%d.aof", (int)pid);
+    path_of(out, cap, name);
+}
+
+static void child_main(void)
+{
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGUSR1, SIG_DFL);
+    for (int i = 0; i < server.nlisteners; i++)
+        close(event_get_fd(server.listeners[i]));
+    char tmp[1100];
+    tmp_base_path(tmp, sizeof(tmp), getpid());
+    bool ok = write_base_file(tmp);
+    if (ok)
+        log_notice("Successfully created the temporary AOF base file %s", strrchr(tmp, '/') + 1);
+    _exit(ok ? 0 : 1);
+}
+
+enum aof_rw aof_rewrite_start(void)
+{
+    if (A.child_pid != -1)
+        return AOF_RW_IN_PROGRESS;
+    if (persist_bgsave_in_progress()) {
+        A.rw_scheduled = true;
+        return AOF_RW_SCHEDULED;
+    }
+    if (!ensure_dir())
+        return AOF_RW_FAILED;
+    A.last_rw_try_s = server.mstime / 1000;
+    /* The parent keeps appending to a new incr file from the fork on: the child's base holds
+     * everything before it. */
+    long long seq = A.incr_seq_max + 1;
+    char *name = name_new(seq, "incr.aof");
+    int fd = open_incr(name);
+    if (fd < 0) {
+        mem_free(name);
+        return AOF_RW_FAILED;
+    }
+    if (A.state == AOF_ON) {
+        if (A.nincr == MAX_INCR) {
+            close(fd);
+            mem_free(name);
+            return AOF_RW_FAILED;
+        }
+        A.incrs[A.nincr].seq = seq;
+        A.incrs[A.nincr].name = name;
+        A.nincr++;
+        if (!manifest_write()) {
+            A.nincr--;
+            close(fd);
+            char path[1100];
+            path_of(path, sizeof(path), name);
+            unlink(path);
+            mem_free(name);
+            return AOF_RW_FAILED;
+        }
+    } else {
+        /* Turning the AOF on: the incr file joins the manifest with the new base. An earlier
+         * failed attempt's file holds commands the new base will contain: dropped. */
+        if (A.pending_incr_name != NULL) {
+            char path[1100];
+            path_of(path, sizeof(path), A.pending_incr_name);
+            unlink(path);
+            mem_free(A.pending_incr_name);
+        }
+        A.pending_incr_name = name;
+        A.pending_incr_seq = seq;
+    }
+    A.incr_seq_max = seq;
+    switch_fd(fd);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0)
+        child_main();
+    if (pid < 0) {
+        log_warning("Can't rewrite append only file in background: fork: %s", strerror(errno));
+        A.last_rw_ok = false;
+        A.rw_failures++;
+        return AOF_RW_FAILED;
+    }
+    A.child_pid = pid;
+    /* reads stop stamping the LRU clock while the child runs: no pages copied for it */
+    server.ks.lru_frozen = true;
+    A.child_start_s = server.mstime / 1000;
+    A.rw_incr_seq = seq;
+    A.rw_scheduled = false;
+    log_notice("Background append only file rewriting started by pid %d", (int)pid);
+    return AOF_RW_STARTED;
+}
+
+void aof_rewrite_schedule(void)
+{
+    A.rw_scheduled = true;
+}
+
+bool aof_rewrite_in_progress(void)
+{
+    return A.child_pid != -1;
+}
+
+static void unlink_name(const char *name)
+{
+    char path[1100];
+    path_of(path, sizeof(path), name);
+    unlink(path);
+}
+
+/* The child succeeded: its file becomes the base, the manifest keeps only the incr files
+ * written since the fork, older files are deleted once the new manifest is on disk. */
+static bool rewrite_install(void)
+{
+    char tmp[1100], path[1100];
+    tmp_base_path(tmp, sizeof(tmp), A.child_pid);
+    long long new_seq = A.base_seq + 1;
+    char *new_base = name_new(new_seq, "base.rdb");
+    path_of(path, sizeof(path), new_base);
+    if (rename(tmp, path) != 0) {
+        log_warning("Error trying to rename the temporary AOF base file: %s", strerror(errno));
+        unlink(tmp);
+        mem_free(new_base);
+        return false;
+    }
+    char *old_base = A.base_name;
+    long long old_base_seq = A.base_seq;
+    struct incr old[MAX_INCR];
+    int nold = 0, nkeep = 0;
+    for (int i = 0; i < A.nincr; i++) {
+        if (A.incrs[i].seq < A.rw_incr_seq)
+            old[nold++] = A.incrs[i];
+        else
+            A.incrs[nkeep++] = A.incrs[i];
+    }
+    A.nincr = nkeep;
+    if (A.state == AOF_WAIT_REWRITE && A.pending_incr_name != NULL) {
+        A.incrs[A.nincr].seq = A.pending_incr_seq;
+        A.incrs[A.nincr].name = A.pending_incr_name;
+        A.nincr++;
+        A.pending_incr_name = NULL;
+    }
+    A.base_name = new_base;
+    A.base_seq = new_seq;
+    if (!manifest_write()) {
+        /* Keep the old set: it is still complete on disk. */
+        unlink(path);
+        mem_free(new_base);
+        A.base_name = old_base;
+        A.base_seq = old_base_seq;
+        for (int i = 0; i < nold; i++)
+            A.incrs[A.nincr++] = old[i];
+        return false;
+    }
+    if (old_base != NULL) {
+        unlink_name(old_base);
+        mem_free(old_base);
+    }
+    for (int i = 0; i < nold; i++) {
+        unlink_name(old[i].name);
+        mem_free(old[i].name);
+    }
+    A.base_size = file_size(A.base_name);
+    A.current_size = A.base_size;
+    for (int i = 0; i < A.nincr; i++)
+        A.current_size += file_size(A.incrs[i].name);
+    return true;
+}
+
+static void rewrite_done(int status)
+{
+    long long now_s = server.mstime / 1000;
+    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (ok && A.state == AOF_OFF) {
+        /* appendonly is off (turned off meanwhile, or BGREWRITEAOF without it): nothing
+         * would read the result. */
+        char tmp[1100];
+        tmp_base_path(tmp, sizeof(tmp), A.child_pid);
+        unlink(tmp);
+        if (A.pending_incr_name != NULL) {
+            unlink_name(A.pending_incr_name);
+            mem_free(A.pending_incr_name);
+            A.pending_incr_name = NULL;
+        }
+        switch_fd(-1);
+    } else if (ok && rewrite_install()) {
+        if (A.state == AOF_WAIT_REWRITE)
+            log_notice("Background AOF rewrite finished successfully");
+        A.state = AOF_ON;
+        A.last_rw_ok = true;
+        A.rw_failures = 0;
+        A.rewrites++;
+        log_notice("Background AOF rewrite terminated with success");
+    } else {
+        char tmp[1100];
+        tmp_base_path(tmp, sizeof(tmp), A.child_pid);
+        unlink(tmp);
+        if (WIFSIGNALED(status))
+            log_warning("Background AOF rewrite terminated by signal %d", WTERMSIG(status));
+        else
+            log_warning("Background AOF rewrite terminated with error");
+        A.last_rw_ok = false;
+        A.rw_failures++;
+        /* Turning the AOF on still needs a base: try again later. */
+        if (A.state == AOF_WAIT_REWRITE)
+            A.rw_scheduled = true;
+    }
+    A.last_rw_secs = now_s - A.child_start_s;
+    A.child_pid = -1;
+    server.ks.lru_frozen = false;
+}
+
+static void kill_child(void)
+{
+    if (A.child_pid == -1)
+        return;
+    kill(A.child_pid, SIGUSR1);
+    int status;
+    while (waitpid(A.child_pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    char tmp[1100];
+    tmp_base_path(tmp, sizeof(tmp), A.child_pid);
+    unlink(tmp);
+    A.child_pid = -1;
+    server.ks.lru_frozen = false;
+}
+
+void aof_cron(void)
+{
+    if (A.child_pid != -1) {
+        int status;
+        pid_t r = waitpid(A.child_pid, &status, WNOHANG);
+        if (r == A.child_pid)
+            rewrite_done(status);
+        else if (r < 0 && errno == ECHILD)
+            rewrite_done(W_EXITCODE(1, 0));
+    }
+    long long now_s = server.mstime / 1000;
+    if (A.rw_scheduled && A.child_pid == -1 && !persist_bgsave_in_progress() &&
+        (A.last_rw_ok || now_s - A.last_rw_try_s >= REWRITE_RETRY_S)) {
+        aof_rewrite_start();
+        return;
+    }
+    if (A.state == AOF_OFF)
+        return;
+    /* A pass that wrote nothing still owes the fsync of everysec. */
+    if (buf_used(&A.buf) > 0)
+        aof_before_sleep();
+    else if (A.unsynced && server.appendfsync == FSYNC_EVERYSEC)
+        fsync_per_policy(false);
+    if (A.child_pid != -1 || persist_bgsave_in_progress())
+        return;
+    if (A.state == AOF_ON && server.auto_aof_rewrite_perc > 0 &&
+        A.current_size > server.auto_aof_rewrite_min_size &&
+        (A.last_rw_ok || now_s - A.last_rw_try_s >= REWRITE_RETRY_S)) {
+        long long base = A.base_size > 0 ? A.base_size : 1;
+        long long growth = (A.current_size * 100 / base) - 100;
+        if (growth >= server.auto_aof_rewrite_perc) {
+            log_notice("Starting automatic rewriting of AOF on %lld%% growth", growth);
+            aof_rewrite_start();
+        }
+    }
+}
+
+/* ---- on/off at runtime ---------------------------------------------------------------------- */
+
+static void stop_aof(void)
+{
+    switch_fd(-1);
+    buf_clear(&A.buf);
+    kill_child();
+    if (A.pending_incr_name != NULL) {
+        unlink_name(A.pending_incr_name);
+        mem_free(A.pending_incr_name);
+        A.pending_incr_name = NULL;
+    }
+    A.rw_scheduled = false;
+    A.state = AOF_OFF;
+    propagate_set_on(false);
+}
+
+void aof_apply_appendonly(void)
+{
+    if (server.base == NULL)
+        return; /* reading the config file: startup decides */
+    if (server.appendonly && A.state == AOF_OFF) {
+        A.state = AOF_WAIT_REWRITE;
+        propagate_set_on(true);
+        if (A.child_pid != -1)
+            kill_child(); /* a rewrite of the old set: its base would miss nothing, but simpler */
+        if (aof_rewrite_start() == AOF_RW_FAILED)
+            A.rw_scheduled = true;
+    } else if (!server.appendonly && A.state != AOF_OFF) {
+        stop_aof();
+    }
+}
+
+/* ---- INFO and shutdown ---------------------------------------------------------------------- */
+
+void aof_info(struct buf *out)
+{
+    bool child = A.child_pid != -1;
+    long long now_s = server.mstime / 1000;
+    buf_printf(out,
+               "aof_enabled:%d\r\n"
+               "aof_rewrite_in_progress:%d\r\n"
+               "aof_rewrite_scheduled:%d\r\n"
+               "aof_last_rewrite_time_sec:%lld\r\n"
+               "aof_current_rewrite_time_sec:%lld\r\n"
+               "aof_last_bgrewrite_status:%s\r\n"
+               "aof_rewrites:%lld\r\n"
+               "aof_rewrites_consecutive_failures:%lld\r\n"
+               "aof_last_write_status:%s\r\n"
+               "aof_last_cow_size:0\r\n"
+               "module_fork_in_progress:0\r\n"
+               "module_fork_last_cow_size:0\r\n",
+               A.state != AOF_OFF ? 1 : 0, child ? 1 : 0, A.rw_scheduled ? 1 : 0,
+               A.last_rw_secs, child ? now_s - A.child_start_s : -1LL,
+               A.last_rw_ok ? "ok" : "err", A.rewrites, A.rw_failures,
+               A.last_write_ok ? "ok" : "err");
+    if (A.state != AOF_OFF)
+        buf_printf(out,
+                   "aof_current_size:%lld\r\n"
+                   "aof_base_size:%lld\r\n"
+                   "aof_pending_rewrite:%d\r\n"
+                   "aof_buffer_length:%zu\r\n"
+                   "aof_pending_bio_fsync:%d\r\n"
+                   "aof_delayed_fsync:%lld\r\n",
+                   A.current_size, A.base_size, A.rw_scheduled ? 1 : 0, buf_used(&A.buf),
+                   fsync_busy() ? 1 : 0, A.delayed_fsync);
+}
+
+void aof_shutdown(void)
+{
+    kill_child();
+    if (A.state != AOF_OFF && A.fd >= 0) {
+        write_pending();
+        fsync_wait();
+        fdatasync(A.fd);
+    }
+}

@@ -1,0 +1,99 @@
+/* server/persist.h: RDB snapshots from the server's side.
+ *
+ * The synchronous save (SAVE, SHUTDOWN, SIGTERM, DEBUG RELOAD), the background save in a
+ * forked child (BGSAVE, save points) with its progress pipe, loading dump.rdb at startup
+ * while answering -LOADING, and the state INFO persistence reports. The RDB format itself is
+ * storage/rdb.h; this file decides when, where and what the rest of the server sees.
+ */
+#ifndef KVD_SERVER_PERSIST_H
+#define KVD_SERVER_PERSIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "storage/rdb.h"
+#include "utils/buf.h"
+
+/* AUX fields of a file kvd writes, with the text they point into: keep it alive while the
+ * rdb_save_opts filled from it are in use. */
+struct persist_aux {
+    char ctime_s[32];
+    char used[32];
+    struct rdb_aux aux[5];
+};
+
+/* Fills o with the server's rdbcompression/rdbchecksum and the AUX fields Redis 7.0 writes
+ * (redis-ver, redis-bits, ctime, used-mem, aof-base: 1 for an AOF base file). */
+void persist_rdb_opts(struct rdb_save_opts *o, struct persist_aux *a, bool aof_base);
+
+/* Startup: loads server.dbfilename from the current dir (config's `dir`) into server.ks if
+ * it exists. Serves clients between chunks (they get -LOADING) when serve_clients is true.
+ * A corrupt or truncated file is logged with its offset and the process exits with status 1;
+ * a missing file is an empty dataset. Returns false only if a shutdown was requested
+ * while loading (the caller exits). */
+bool persist_load_at_startup(bool serve_clients);
+
+/* DEBUG RELOAD: loads server.dbfilename into server.ks now, without serving other clients.
+ * merge: keys of the file replace same-named keys in memory (otherwise a clash fails the
+ * load). On failure writes the reason into errmsg and returns false. */
+bool persist_load_now(bool merge, char *errmsg, size_t len);
+
+/* True while a dataset is being loaded (dispatch answers -LOADING to most commands). */
+bool persist_is_loading(void);
+
+/* Writes the whole keyspace to server.dbfilename now (temp file, fsync, rename), in this
+ * process. On success resets the change counter and LASTSAVE, clears a failed-bgsave state
+ * and returns true; on failure logs the reason and returns false. count: the SAVE command
+ * (INFO rdb_saves counts it). O(dataset). */
+bool persist_save_sync(bool count);
+
+/* FLUSHALL's persistence step, as Redis: stops a running child and, when save points
+ * exist, saves the now empty dataset at once. */
+void persist_after_flushall(void);
+
+/* Result of persist_bgsave_start(). */
+enum persist_bg {
+    PERSIST_BG_STARTED,
+    PERSIST_BG_IN_PROGRESS, /* a background save already runs */
+    PERSIST_BG_OTHER_CHILD, /* an AOF rewrite child runs */
+    PERSIST_BG_FAILED,      /* fork or pipe failed (logged) */
+};
+
+/* Forks a child that writes the snapshot; the parent returns at once. */
+enum persist_bg persist_bgsave_start(void);
+/* True while a background save child runs. */
+bool persist_bgsave_in_progress(void);
+/* Asks for a BGSAVE at the next cron tick that can start one (BGSAVE inside EXEC). */
+void persist_bgsave_schedule(void);
+
+/* The cron's share: reaps a finished child, starts saves due by the save points or a
+ * schedule. Call from server_cron(). */
+void persist_cron(void);
+
+/* True when writes must be refused with MISCONF: the last background save failed,
+ * stop-writes-on-bgsave-error is on and save points exist (Redis's rule). */
+bool persist_writes_denied(void);
+
+/* The shutdown sequence's persistence step (SHUTDOWN, SIGTERM/SIGINT): stops a running
+ * child, then saves if save points exist or SHUTDOWN SAVE asked, unless NOSAVE or a load is
+ * in progress. flags: SHUTDOWN_* of cmd_server.h. False if the save failed without FORCE:
+ * the server must keep running. */
+bool persist_shutdown(int flags);
+
+/* Stops a running background save child (kill, reap, remove its temp file) without marking
+ * the save as failed. */
+void persist_kill_child(void);
+
+/* The INFO persistence section's lines, Redis 7.0's fields in its order. */
+void persist_info(struct buf *out);
+/* The loading_* lines Redis appends to the section while a load runs (nothing otherwise). */
+void persist_info_loading(struct buf *out);
+/* INFO stats: latest_fork_usec and total_forks. */
+long long persist_latest_fork_usec(void);
+long long persist_total_forks(void);
+
+/* Frees what persist owns (at exit). Leaves a running child alone: call
+ * persist_kill_child() first when it must stop. */
+void persist_deinit(void);
+
+#endif
