@@ -22,53 +22,20 @@ command -v "$CLI" >/dev/null || { echo "clients: $CLI not installed (apt-get ins
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/kvd-clients.XXXXXX")
 PID=""
+# shellcheck source=tests/clients/lib.sh
+. "$REPO/tests/clients/lib.sh"
+LIB_NAME=clients
 cleanup() {
-    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-        kill "$PID" 2>/dev/null || true
-        # give it 5 s to exit, then KILL
-        for _ in $(seq 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$PID" 2>/dev/null || true
-    fi
+    lib_server_stop "$PID"
     rm -rf "$TMP"
 }
 trap cleanup EXIT
 
-# A port in 20000-60000 that nothing listens on (never 6379).
-free_port() {
-    local p
-    for _ in $(seq 100); do
-        p=$(shuf -i 20000-60000 -n 1)
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-            echo "$p"
-            return 0
-        fi
-    done
-    echo "clients: no free port found" >&2
-    return 1
-}
-
 PORT=""
 start_server() {
-    for _ in 1 2 3; do
-        PORT=$(free_port)
-        "$BIN" --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no \
-            --daemonize no --dir "$TMP" >"$TMP/server.log" 2>&1 &
-        PID=$!
-        for _ in $(seq 100); do
-            if [ "$(timeout 2 "$CLI" -p "$PORT" ping 2>/dev/null || true)" = PONG ]; then
-                return 0
-            fi
-            kill -0 "$PID" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill "$PID" 2>/dev/null || true
-        wait "$PID" 2>/dev/null || true
-        # retry only when another process took the port first
-        grep -qi 'address already in use' "$TMP/server.log" || break
-    done
-    echo "clients: server failed to start ($BIN on port $PORT); log:" >&2
-    tail -n 20 "$TMP/server.log" >&2
-    exit 1
+    lib_server_start "$BIN" "$TMP" "$TMP/server.log"
+    PORT=$LIB_PORT
+    PID=$LIB_PID
 }
 
 PASSED=0

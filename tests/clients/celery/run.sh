@@ -29,6 +29,9 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/kvd-celery.XXXXXX")
 mkdir -p "$TMP/pgids"
 SERVER_PID=""
 SAN_FAILED=0
+# shellcheck source=tests/clients/lib.sh
+. "$REPO/tests/clients/lib.sh"
+LIB_NAME=celery
 
 # Kills one process group: TERM, up to 5 s to go, then KILL.
 kill_group() {
@@ -50,12 +53,7 @@ stop_all() {
         kill_group "$(cat "$f")"
         rm -f "$f"
     done
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
+    lib_server_stop "$SERVER_PID"
     SERVER_PID=""
     # a sanitizer build reports at exit: that is a failure even if every check passed
     if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$TMP/server.log" 2>/dev/null; then
@@ -70,41 +68,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-    local p
-    for _ in $(seq 100); do
-        p=$(shuf -i 20000-60000 -n 1)
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-            echo "$p"
-            return 0
-        fi
-    done
-    echo "celery: no free port found" >&2
-    return 1
-}
-
 # start_server BINARY NAME: sets PORT and SERVER_PID once the server answers PING.
 start_server() {
-    local bin=$1 name=$2
-    for _ in 1 2 3; do
-        PORT=$(free_port)
-        "$bin" --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no \
-            --daemonize no --dir "$TMP" >"$TMP/$name.log" 2>&1 &
-        SERVER_PID=$!
-        for _ in $(seq 100); do
-            if [ "$(timeout 2 redis-cli -p "$PORT" ping 2>/dev/null || true)" = PONG ]; then
-                return 0
-            fi
-            kill -0 "$SERVER_PID" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-        grep -qi 'address already in use' "$TMP/$name.log" || break
-    done
-    echo "celery: $name failed to start ($bin on port $PORT); log:" >&2
-    tail -n 20 "$TMP/$name.log" >&2
-    exit 1
+    lib_server_start "$1" "$TMP" "$TMP/$2.log"
+    PORT=$LIB_PORT
+    SERVER_PID=$LIB_PID
 }
 
 # spawn NAME CMD...: runs CMD in a new process group (setsid execs in place, as a background

@@ -21,6 +21,9 @@ PY=/usr/bin/python3       # the python3 first on PATH may lack Debian's rq
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/kvd-rq.XXXXXX")
 SERVER_PID=""
 WORKER_PGID=""
+# shellcheck source=tests/clients/lib.sh
+. "$REPO/tests/clients/lib.sh"
+LIB_NAME=rq
 
 kill_group() {
     local g=$1
@@ -32,52 +35,15 @@ kill_group() {
 }
 cleanup() {
     [ -z "$WORKER_PGID" ] || kill_group "$WORKER_PGID"
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$SERVER_PID" 2>/dev/null || true
-    fi
+    lib_server_stop "$SERVER_PID"
     rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-    local p
-    for _ in $(seq 100); do
-        p=$(shuf -i 20000-60000 -n 1)
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-            echo "$p"
-            return 0
-        fi
-    done
-    echo "rq: no free port found" >&2
-    return 1
-}
-
-PORT=""
-for _ in 1 2 3; do
-    PORT=$(free_port)
-    "$BIN" --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no \
-        --daemonize no --dir "$TMP" >"$TMP/server.log" 2>&1 &
-    SERVER_PID=$!
-    up=0
-    for _ in $(seq 100); do
-        if [ "$(timeout 2 redis-cli -p "$PORT" ping 2>/dev/null || true)" = PONG ]; then up=1; break; fi
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    [ "$up" = 1 ] && break
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
-    grep -qi 'address already in use' "$TMP/server.log" || break
-done
-if [ -z "$SERVER_PID" ]; then
-    echo "rq: server failed to start ($BIN); log:" >&2
-    tail -n 20 "$TMP/server.log" >&2
-    exit 1
-fi
+lib_server_start "$BIN" "$TMP" "$TMP/server.log"
+PORT=$LIB_PORT
+SERVER_PID=$LIB_PID
 URL="redis://127.0.0.1:$PORT/0"
 
 # setsid execs in place (a background job of a non-interactive shell is not a group leader),
