@@ -3,7 +3,8 @@
  * Owns appenddirname/ (Redis 7.0's multi-part layout: one base file, incr files, a manifest),
  * the buffer of stream bytes fed by propagate.c during a loop pass, the fsync helper thread
  * of appendfsync everysec, the rewrite child and the aof_* INFO fields. It does not decide
- * what a command turns into (propagate.c) nor how values are encoded (storage/rdb.c).
+ * what a command turns into (propagate.c) nor how values are encoded (storage/rdb.c for an
+ * RDB-preamble base, storage/aof_rewrite.c for a base of commands).
  * Start at aof_before_sleep() for the write path, aof_load_at_startup() for loading and
  * aof_rewrite_start() / rewrite_done() for BGREWRITEAOF.
  *
@@ -27,6 +28,7 @@
 
 #include "protocol/resp.h"
 #include "server/commands.h"
+#include "server/config.h"
 #include "server/conn.h"
 #include "server/dispatch.h"
 #include "server/log.h"
@@ -35,6 +37,7 @@
 #include "server/propagate.h"
 #include "server/reply.h"
 #include "server/server.h"
+#include "storage/aof_rewrite.h"
 #include "storage/rdb.h"
 #include "utils/mem.h"
 #include "utils/mtime.h"
@@ -79,11 +82,15 @@ static struct {
     long long delayed_fsync;
     /* status */
     bool last_write_ok;
+    int last_write_errno;        /* why the last write failed: the MISCONF text names it */
     /* rewrite child */
     pid_t child_pid;
     long long child_start_s;
     long long rw_incr_seq;       /* first incr after the base being written */
     bool rw_scheduled;
+    bool rw_preamble;            /* the running child writes an RDB base (else commands) */
+    int cow_fd;                  /* read end of the child's copy-on-write report, -1 none */
+    unsigned long long last_cow_size; /* the last successful child's report (INFO) */
     bool last_rw_ok;
     long long last_rw_secs;
     long long rewrites;
@@ -91,7 +98,11 @@ static struct {
     long long last_rw_try_s;
     /* loading */
     struct conn *fake;
-} A = {.fd = -1, .job_fd = -1, .child_pid = -1, .last_write_ok = true, .last_rw_ok = true,
+    uint64_t load_base;          /* bytes of the files loaded before the current one */
+    bool load_aborted;           /* a shutdown was asked for while loading */
+    char *hist[MAX_INCR];        /* 'h' files of a manifest Redis wrote: deleted at startup */
+    int nhist;
+} A = {.fd = -1, .job_fd = -1, .child_pid = -1, .cow_fd = -1, .last_write_ok = true, .last_rw_ok = true,
        .last_rw_secs = -1, .base_type = 'b'};
 
 /* ---- names and the manifest -------------------------------------------------------------- */
@@ -196,6 +207,8 @@ static int manifest_read(void)
             mem_free(A.base_name);
             A.base_name = mem_strndup(fname, strlen(fname));
             A.base_seq = seq;
+        } else if (type == 'h' && A.nhist < MAX_INCR) {
+            A.hist[A.nhist++] = mem_strndup(fname, strlen(fname));
         } else if (type == 'i' && A.nincr < MAX_INCR) {
             A.incrs[A.nincr].seq = seq;
             A.incrs[A.nincr].name = mem_strndup(fname, strlen(fname));
@@ -294,24 +307,48 @@ void aof_feed(const char *p, size_t n)
     buf_append(&A.buf, p, n);
 }
 
+/* A write that stopped part way (disk full, RLIMIT_FSIZE): as Redis 7.0 does, the partial
+ * command is cut off again so the file never ends mid-command while the error lasts, the
+ * whole buffer stays for the retry, and a short write is reported as ENOSPC. If the cut
+ * fails, the written part is kept and only the rest is retried. */
+static void write_failed(size_t done, size_t len, int err)
+{
+    if (done > 0) {
+        if (A.last_write_ok)
+            log_warning("Short write while writing to the AOF file: (nwritten=%zu, expected=%zu)",
+                        done, len);
+        struct stat sb;
+        if (fstat(A.fd, &sb) != 0 || ftruncate(A.fd, sb.st_size - (off_t)done) != 0) {
+            buf_consume(&A.buf, done);
+            A.current_size += (long long)done;
+            A.unsynced = true;
+        }
+        err = ENOSPC;
+    } else if (A.last_write_ok) {
+        log_warning("Error writing to the AOF file: %s", strerror(err));
+    }
+    A.last_write_ok = false;
+    A.last_write_errno = err;
+}
+
 /* Writes the whole buffer. On failure keeps what was not written for the next try. */
 static bool write_pending(void)
 {
     if (A.fd < 0)
         return false;
-    while (buf_used(&A.buf) > 0) {
-        ssize_t n = write(A.fd, buf_head(&A.buf), buf_used(&A.buf));
+    size_t done = 0, len = buf_used(&A.buf);
+    while (done < len) {
+        ssize_t n = write(A.fd, buf_head(&A.buf) + done, len - done);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
-            if (A.last_write_ok)
-                log_warning("Error writing to the AOF file: %s",
-                            n < 0 ? strerror(errno) : "short write");
-            A.last_write_ok = false;
+            write_failed(done, len, n < 0 ? errno : ENOSPC);
             return false;
         }
-        buf_consume(&A.buf, (size_t)n);
-        A.current_size += n;
+        done += (size_t)n;
+    }
+    if (len > 0) {
+        A.current_size += (long long)len;
         A.unsynced = true;
     }
     buf_clear(&A.buf);
@@ -325,9 +362,19 @@ static bool write_pending(void)
     return true;
 }
 
+/* no-appendfsync-on-rewrite yes: while a child writes to the disk, the AOF is written but
+ * not fsynced (with every policy, as Redis); the next pass after the child ends catches up. */
+static bool fsync_held_by_child(void)
+{
+    if (A.child_pid == -1 && !persist_bgsave_in_progress())
+        return false;
+    char v[8];
+    return config_get_value("no-appendfsync-on-rewrite", v, sizeof(v)) && strcmp(v, "yes") == 0;
+}
+
 static void fsync_per_policy(bool force)
 {
-    if (A.fd < 0 || !A.unsynced)
+    if (A.fd < 0 || !A.unsynced || fsync_held_by_child())
         return;
     if (server.appendfsync == FSYNC_ALWAYS) {
         /* Group commit: every command of this pass is on disk before any reply is sent. */
@@ -393,11 +440,58 @@ static int open_incr(const char *name)
 
 /* ---- writing a base file (the rewrite child, and startup without any file) ----------------- */
 
-static bool write_base_fd(int fd)
+/* rdb-key-save-delay slows the rewrite child per key too, as in Redis (its base is an RDB):
+ * tests use it to keep a rewrite running. */
+static bool base_key_delay(void *ud, uint64_t keys, uint64_t bytes)
 {
+    usleep((useconds_t)server.rdb_key_save_delay_us);
+    return true;
+}
+
+static bool rewrite_key_delay(void *ud, uint64_t keys)
+{
+    usleep((useconds_t)server.rdb_key_save_delay_us);
+    return true;
+}
+
+static bool write_all(void *ud, const char *p, size_t n)
+{
+    int fd = *(int *)ud;
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        p += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+/* aof-use-rdb-preamble no: the dataset as commands, as Redis 7.0's rewrite writes it. */
+static bool write_base_commands(int fd)
+{
+    bool delay = server.rdb_key_save_delay_us > 0;
+    if (!aof_rewrite_save(&server.ks, write_all, &fd,
+                          delay ? rewrite_key_delay : NULL, NULL, NULL)) {
+        log_warning("Error writing the AOF base: %s", strerror(errno));
+        return false;
+    }
+    return fsync(fd) == 0;
+}
+
+static bool write_base_fd(int fd, bool preamble)
+{
+    if (!preamble)
+        return write_base_commands(fd);
     struct persist_aux aux;
     struct rdb_save_opts o;
     persist_rdb_opts(&o, &aux, true);
+    if (server.rdb_key_save_delay_us > 0) {
+        o.progress = base_key_delay;
+        o.progress_keys = 1;
+    }
     struct rdb_error err;
     enum rdb_status st = rdb_save_fd(&server.ks, &o, fd, NULL, &err);
     if (st != RDB_OK) {
@@ -408,15 +502,15 @@ static bool write_base_fd(int fd)
     return fsync(fd) == 0;
 }
 
-/* Writes the base to tmp (in the AOF dir). */
-static bool write_base_file(const char *tmp_path)
+/* Writes the base to tmp (in the AOF dir), as RDB (preamble) or as commands. */
+static bool write_base_file(const char *tmp_path, bool preamble)
 {
     int fd = open(tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
         log_warning("Opening the temp file for AOF rewrite failed: %s", strerror(errno));
         return false;
     }
-    bool ok = write_base_fd(fd);
+    bool ok = write_base_fd(fd, preamble);
     ok = close(fd) == 0 && ok;
     if (!ok)
         unlink(tmp_path);
@@ -443,10 +537,42 @@ static struct conn *fake_conn(void)
 
 enum load_rc { LOAD_OK, LOAD_TRUNCATED, LOAD_BAD };
 
+/* Runs one command of the file the way Redis does, through the handler alone: commandstats,
+ * slowlog, MONITOR and total_commands_processed count what clients ran, not the replay. */
+static void replay(struct conn *c, struct cmd *cmd)
+{
+    struct cmd_ctx ctx = {.c = c, .db = c->db, .argc = c->argc, .argv = c->argv, .cmd = cmd};
+    struct conn *outer = server.current;
+    server.current = c;
+    c->cur_cmd = cmd;
+    c->last_cmd = cmd;
+    cmd->fn(&ctx);
+    c->cur_cmd = NULL;
+    server.current = outer;
+}
+
+/* Loading progress (INFO loading_*, clients served with -LOADING) every so many bytes, or
+ * every command with key-load-delay. False when a shutdown was asked for. */
+static bool load_step(uint64_t done, uint64_t *last)
+{
+    uint64_t every = server.loading_events_interval_bytes > 0
+                         ? (uint64_t)server.loading_events_interval_bytes
+                         : 2 * 1024 * 1024;
+    if (server.key_load_delay_us <= 0 && done - *last < every)
+        return true;
+    *last = done;
+    if (persist_loading_progress(done))
+        return true;
+    A.load_aborted = true;
+    return false;
+}
+
 /* Runs the commands in p[0..len). *valid receives the end of the last whole command outside
  * an unfinished MULTI (where a truncated file may be cut). */
-static enum load_rc run_commands(const char *path, char *p, size_t len, size_t *valid)
+static enum load_rc run_commands(const char *path, char *p, size_t len, size_t *valid,
+                                 uint64_t done_before)
 {
+    uint64_t last_step = done_before;
     struct conn *c = fake_conn();
     struct resp_parser parser;
     resp_parser_init(&parser);
@@ -517,9 +643,13 @@ static enum load_rc run_commands(const char *path, char *p, size_t len, size_t *
                     struct cmd *ic = cmd_lookup(av[0].p, av[0].len);
                     if (ic != NULL && ic->subcmds != NULL && rq.argc >= 2)
                         ic = cmd_lookup_sub(ic, av[1].p, av[1].len);
+                    if (ic == NULL || ic->fn == NULL) {
+                        r2 = LOAD_BAD;
+                        break;
+                    }
                     c->argv = av;
                     c->argc = rq.argc;
-                    dispatch_call(c, ic);
+                    replay(c, ic);
                     reply_free_output(c);
                 }
                 resp_parser_deinit(&p2);
@@ -535,9 +665,11 @@ static enum load_rc run_commands(const char *path, char *p, size_t len, size_t *
             continue;
         c->argv = argv;
         c->argc = req.argc;
-        dispatch_call(c, cmd);
+        replay(c, cmd);
         reply_free_output(c);
         *valid = off;
+        if (!load_step(done_before + off, &last_step))
+            break;
     }
     if (rc == LOAD_OK && in_multi)
         rc = LOAD_TRUNCATED;
@@ -599,11 +731,19 @@ static void load_one(const char *name, bool is_last)
             exit(1);
         }
         log_notice("Reading the remaining AOF tail...");
+        if (!persist_loading_progress(A.load_base + off)) {
+            A.load_aborted = true;
+            mem_free(p);
+            return;
+        }
     }
     size_t valid = off;
-    enum load_rc rc = run_commands(path, p + off, len - off, &valid);
+    enum load_rc rc = run_commands(path, p + off, len - off, &valid, A.load_base + off);
     valid += off;
     mem_free(p);
+    A.load_base += len;
+    if (A.load_aborted)
+        return;
     if (rc == LOAD_BAD) {
         log_warning("Bad file format reading the append only file %s: make a backup of your "
                     "AOF file, then use ./redis-check-aof --fix <filename.manifest>", name);
@@ -626,6 +766,57 @@ static void load_one(const char *name, bool is_last)
     }
 }
 
+static void unlink_name(const char *name);
+
+/* Redis < 7.0 kept a single appendonly.aof in dir: as Redis 7.0 does, it moves into
+ * appenddirname as the base of a new manifest (written first, so a crash before the rename
+ * is redone at the next start: the manifest then names a base that is not there yet). */
+static void upgrade_old_file(void)
+{
+    struct stat sb;
+    if (stat(server.appendfilename, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return;
+    char path[1100];
+    path_of(path, sizeof(path), server.appendfilename);
+    bool redo = A.base_name != NULL && A.nincr == 0 &&
+                strcmp(A.base_name, server.appendfilename) == 0 && access(path, F_OK) != 0;
+    if (!redo && (A.base_name != NULL || A.nincr > 0))
+        return;
+    if (!ensure_dir())
+        exit(1);
+    manifest_clear();
+    A.base_name = mem_strndup(server.appendfilename, strlen(server.appendfilename));
+    A.base_seq = 1;
+    A.base_type = 'b';
+    if (!manifest_write())
+        exit(1);
+    if (rename(server.appendfilename, path) != 0) {
+        log_warning("Error trying to move the old AOF file %s into dir %s: %s",
+                    server.appendfilename, server.appenddirname, strerror(errno));
+        exit(1);
+    }
+    fsync_dir();
+    log_notice("Successfully migrated an old-style AOF file (%s) into the AOF directory (%s).",
+               server.appendfilename, server.appenddirname);
+}
+
+/* History files a Redis rewrite left listed ('h'): the manifest is rewritten without them,
+ * then they are deleted, as Redis does once the AOF is open. */
+static void drop_history(void)
+{
+    if (A.nhist == 0)
+        return;
+    bool ok = manifest_write();
+    for (int i = 0; i < A.nhist; i++) {
+        if (ok) {
+            unlink_name(A.hist[i]);
+            log_notice("Removing the history file %s in the background", A.hist[i]);
+        }
+        mem_free(A.hist[i]);
+    }
+    A.nhist = 0;
+}
+
 bool aof_load_at_startup(void)
 {
     int m = manifest_read();
@@ -637,18 +828,27 @@ bool aof_load_at_startup(void)
         return false;
     A.state = AOF_ON;
     propagate_set_on(false); /* loading replays; it writes nothing */
-    if (m == 1 && (A.base_name != NULL || A.nincr > 0)) {
+    upgrade_old_file();
+    if (A.base_name != NULL || A.nincr > 0) {
         uint64_t t0 = mono_us();
         int total = (A.base_name != NULL) + A.nincr;
         int idx = 0;
+        uint64_t bytes = A.base_name != NULL ? (uint64_t)file_size(A.base_name) : 0;
+        for (int i = 0; i < A.nincr; i++)
+            bytes += (uint64_t)file_size(A.incrs[i].name);
+        persist_loading_begin(bytes);
         if (A.base_name != NULL) {
             load_one(A.base_name, ++idx == total);
             A.base_size = file_size(A.base_name);
         }
-        for (int i = 0; i < A.nincr; i++) {
+        for (int i = 0; i < A.nincr && !A.load_aborted; i++) {
             load_one(A.incrs[i].name, ++idx == total);
             A.base_size += file_size(A.incrs[i].name);
         }
+        /* Shutdown while loading: the loading state stays, so nothing saves half a dataset. */
+        if (A.load_aborted)
+            return true;
+        persist_loading_end();
         A.current_size = A.base_size;
         log_notice("DB loaded from append only file: %.3f seconds",
                    (double)(mono_us() - t0) / 1e6);
@@ -659,10 +859,10 @@ bool aof_load_at_startup(void)
             exit(1);
         manifest_clear();
         A.base_seq = 1;
-        A.base_name = name_new(1, "base.rdb");
+        A.base_name = name_new(1, server.aof_use_rdb_preamble ? "base.rdb" : "base.aof");
         char path[1100];
         path_of(path, sizeof(path), A.base_name);
-        if (!write_base_file(path))
+        if (!write_base_file(path, server.aof_use_rdb_preamble))
             exit(1);
         log_notice("Creating AOF base file %s on server start", A.base_name);
         A.base_size = A.current_size = file_size(A.base_name);
@@ -682,6 +882,7 @@ bool aof_load_at_startup(void)
         if (A.fd < 0)
             exit(1);
     }
+    drop_history();
     propagate_set_on(true);
     return true;
 }
@@ -695,7 +896,7 @@ static void tmp_base_path(char *out, size_t cap, pid_t pid)
     path_of(out, cap, name);
 }
 
-static void child_main(void)
+static void child_main(int cow_wfd)
 {
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
@@ -704,9 +905,19 @@ static void child_main(void)
         close(event_get_fd(server.listeners[i]));
     char tmp[1100];
     tmp_base_path(tmp, sizeof(tmp), getpid());
-    bool ok = write_base_file(tmp);
-    if (ok)
+    bool ok = write_base_file(tmp, A.rw_preamble);
+    if (ok) {
         log_notice("Successfully created the temporary AOF base file %s", strrchr(tmp, '/') + 1);
+        /* The parent reads this once it reaps the child: aof_last_cow_size. */
+        uint64_t cow = persist_child_cow_bytes();
+        log_notice("Fork CoW for AOF rewrite: current %llu MB, peak %llu MB, average %llu MB",
+                   (unsigned long long)(cow >> 20), (unsigned long long)(cow >> 20),
+                   (unsigned long long)(cow >> 21));
+        if (cow_wfd >= 0) {
+            ssize_t w = write(cow_wfd, &cow, sizeof(cow));
+            (void)w;
+        }
+    }
     _exit(ok ? 0 : 1);
 }
 
@@ -762,10 +973,27 @@ enum aof_rw aof_rewrite_start(void)
     }
     A.incr_seq_max = seq;
     switch_fd(fd);
+    A.rw_preamble = server.aof_use_rdb_preamble;
+    int cow[2] = {-1, -1};
+    if (pipe2(cow, O_CLOEXEC) != 0)
+        cow[0] = cow[1] = -1; /* only INFO's aof_last_cow_size is lost */
     fflush(stdout);
+    uint64_t t0 = mono_us();
     pid_t pid = fork();
-    if (pid == 0)
-        child_main();
+    if (pid == 0) {
+        if (cow[0] >= 0)
+            close(cow[0]);
+        child_main(cow[1]);
+    }
+    if (cow[1] >= 0)
+        close(cow[1]);
+    if (pid >= 0)
+        persist_note_fork((long long)(mono_us() - t0));
+    else if (cow[0] >= 0)
+        close(cow[0]);
+    A.cow_fd = pid >= 0 ? cow[0] : -1;
+    if (A.cow_fd >= 0)
+        fcntl(A.cow_fd, F_SETFL, fcntl(A.cow_fd, F_GETFL) | O_NONBLOCK);
     if (pid < 0) {
         log_warning("Can't rewrite append only file in background: fork: %s", strerror(errno));
         A.last_rw_ok = false;
@@ -792,6 +1020,11 @@ bool aof_rewrite_in_progress(void)
     return A.child_pid != -1;
 }
 
+int aof_write_error(void)
+{
+    return A.state != AOF_OFF && !A.last_write_ok ? A.last_write_errno : 0;
+}
+
 static void unlink_name(const char *name)
 {
     char path[1100];
@@ -806,7 +1039,7 @@ static bool rewrite_install(void)
     char tmp[1100], path[1100];
     tmp_base_path(tmp, sizeof(tmp), A.child_pid);
     long long new_seq = A.base_seq + 1;
-    char *new_base = name_new(new_seq, "base.rdb");
+    char *new_base = name_new(new_seq, A.rw_preamble ? "base.rdb" : "base.aof");
     path_of(path, sizeof(path), new_base);
     if (rename(tmp, path) != 0) {
         log_warning("Error trying to rename the temporary AOF base file: %s", strerror(errno));
@@ -858,10 +1091,27 @@ static bool rewrite_install(void)
     return true;
 }
 
+/* Closes the child's copy-on-write pipe, keeping its report when the child succeeded. */
+static void cow_collect(bool ok)
+{
+    if (A.cow_fd < 0)
+        return;
+    uint64_t cow;
+    ssize_t n;
+    do {
+        n = read(A.cow_fd, &cow, sizeof(cow));
+    } while (n < 0 && errno == EINTR);
+    if (ok && n == (ssize_t)sizeof(cow))
+        A.last_cow_size = (unsigned long long)cow;
+    close(A.cow_fd);
+    A.cow_fd = -1;
+}
+
 static void rewrite_done(int status)
 {
     long long now_s = server.mstime / 1000;
     bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    cow_collect(ok);
     if (ok && A.state == AOF_OFF) {
         /* appendonly is off (turned off meanwhile, or BGREWRITEAOF without it): nothing
          * would read the result. */
@@ -909,6 +1159,7 @@ static void kill_child(void)
     int status;
     while (waitpid(A.child_pid, &status, 0) < 0 && errno == EINTR) {
     }
+    cow_collect(false);
     char tmp[1100];
     tmp_base_path(tmp, sizeof(tmp), A.child_pid);
     unlink(tmp);
@@ -918,6 +1169,8 @@ static void kill_child(void)
 
 void aof_cron(void)
 {
+    if (persist_is_loading())
+        return;
     if (A.child_pid != -1) {
         int status;
         pid_t r = waitpid(A.child_pid, &status, WNOHANG);
@@ -1002,13 +1255,13 @@ void aof_info(struct buf *out)
                "aof_rewrites:%lld\r\n"
                "aof_rewrites_consecutive_failures:%lld\r\n"
                "aof_last_write_status:%s\r\n"
-               "aof_last_cow_size:0\r\n"
+               "aof_last_cow_size:%llu\r\n"
                "module_fork_in_progress:0\r\n"
                "module_fork_last_cow_size:0\r\n",
                A.state != AOF_OFF ? 1 : 0, child ? 1 : 0, A.rw_scheduled ? 1 : 0,
                A.last_rw_secs, child ? now_s - A.child_start_s : -1LL,
                A.last_rw_ok ? "ok" : "err", A.rewrites, A.rw_failures,
-               A.last_write_ok ? "ok" : "err");
+               A.last_write_ok ? "ok" : "err", A.last_cow_size);
     if (A.state != AOF_OFF)
         buf_printf(out,
                    "aof_current_size:%lld\r\n"
@@ -1019,6 +1272,11 @@ void aof_info(struct buf *out)
                    "aof_delayed_fsync:%lld\r\n",
                    A.current_size, A.base_size, A.rw_scheduled ? 1 : 0, buf_used(&A.buf),
                    fsync_busy() ? 1 : 0, A.delayed_fsync);
+}
+
+size_t aof_buffer_mem(void)
+{
+    return A.buf.cap;
 }
 
 void aof_shutdown(void)

@@ -7,6 +7,10 @@
  * too, so a reply never precedes the disk), fsynced from a helper thread once a second with
  * everysec. BGREWRITEAOF forks a child that writes a new base while the parent appends to a
  * new incr file opened at the fork; the manifest is swapped by rename when the child succeeds.
+ * With aof-use-rdb-preamble no the base is <appendfilename>.<seq>.base.aof, the dataset as
+ * commands. At startup an old single <appendfilename> in dir (Redis < 7.0) becomes the base of
+ * a new manifest, and history ('h') files a Redis manifest lists are deleted. Loading shows
+ * in INFO's loading fields (clients get -LOADING) and stays out of commandstats, as in Redis.
  */
 #ifndef KVD_SERVER_AOF_H
 #define KVD_SERVER_AOF_H
@@ -53,9 +57,15 @@ void aof_rewrite_schedule(void);
 /* True while a rewrite child runs. */
 bool aof_rewrite_in_progress(void);
 
+/* The errno of the failed AOF write while the AOF is on and the error lasts, else 0. Writes
+ * (and PING) are refused with "MISCONF Errors writing to the AOF file" meanwhile, as Redis. */
+int aof_write_error(void);
+
 /* INFO persistence: the aof_* lines (and module_fork_*), Redis 7.0's fields in its order,
  * including the extra ones it prints while the AOF is on. */
 void aof_info(struct buf *out);
+/* INFO memory mem_aof_buffer: bytes held by the buffer of not yet written stream bytes. */
+size_t aof_buffer_mem(void);
 
 /* Shutdown: writes and fsyncs what is pending, stops a rewrite child. Safe to call when off. */
 void aof_shutdown(void);

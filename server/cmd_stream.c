@@ -375,3 +375,73 @@ void cmd_xrevrange(struct cmd_ctx *ctx)
 {
     range_command(ctx, true);
 }
+
+/* ---- XSETID ------------------------------------------------------------------------------ */
+
+/* XSETID key last-id [ENTRIESADDED n] [MAXDELETEDID id]: what a rewritten AOF (and Redis's
+ * replication) uses to restore a stream's bookkeeping. Redis 7.0's order of checks: the ID,
+ * the options, the key, then the checks against the stream's content. An empty stream takes
+ * any last ID, even one below its current one. */
+void cmd_xsetid(struct cmd_ctx *ctx)
+{
+    struct stream_id id, maxdel = {0, 0};
+    long long added = -1;
+    if (!parse_strict_id(ctx, &ctx->argv[2], 0, &id, NULL))
+        return;
+    for (int i = 3; i < ctx->argc; i += 2) {
+        bool more = i + 1 < ctx->argc;
+        if (more && arg_is(&ctx->argv[i], "entriesadded")) {
+            if (!arg_to_ll(&ctx->argv[i + 1], &added)) {
+                reply_error(ctx->c, ERR_NOT_INTEGER);
+                return;
+            }
+            if (added < 0) {
+                reply_error(ctx->c, ERR_XSETID_ENTRIES_NEGATIVE);
+                return;
+            }
+        } else if (more && arg_is(&ctx->argv[i], "maxdeletedid")) {
+            if (!parse_strict_id(ctx, &ctx->argv[i + 1], 0, &maxdel, NULL))
+                return;
+            if (stream_id_cmp(&id, &maxdel) < 0) {
+                reply_error(ctx->c, ERR_XSETID_BELOW_MAXDEL);
+                return;
+            }
+        } else {
+            reply_error(ctx->c, ERR_SYNTAX);
+            return;
+        }
+    }
+    struct obj *o;
+    if (!lookup_stream(ctx, DB_LOOKUP_WRITE, &o))
+        return;
+    if (o == NULL) {
+        reply_error(ctx->c, ERR_NO_SUCH_KEY);
+        return;
+    }
+    struct stream *s = stream_of(o);
+    if (s->length > 0) {
+        /* The top item is the last live entry: after XDEL the last ID may move back to it. */
+        struct stream_iter it;
+        struct stream_id top;
+        uint64_t nf;
+        struct stream_id lo = {0, 0}, hi = {UINT64_MAX, UINT64_MAX};
+        stream_iter_init(&it, o, &lo, &hi, true);
+        if (stream_iter_next(&it, &top, &nf) && stream_id_cmp(&id, &top) < 0) {
+            reply_error(ctx->c, ERR_XSETID_BELOW_TOP);
+            return;
+        }
+        if (added != -1 && s->length > (uint64_t)added) {
+            reply_error(ctx->c, ERR_XSETID_ENTRIES_SMALL);
+            return;
+        }
+    }
+    s->last_id = id;
+    if (added != -1)
+        s->entries_added = (uint64_t)added;
+    if (maxdel.ms != 0 || maxdel.seq != 0)
+        s->max_deleted_id = maxdel;
+    handler_signal_modified(ctx->db, &ctx->argv[1]);
+    stream_event(ctx, "xsetid");
+    server.dirty++;
+    reply_ok(ctx->c);
+}

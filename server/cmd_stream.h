@@ -1,5 +1,5 @@
 /* server/cmd_stream.h: handlers for the stream commands (XADD, XLEN, XRANGE, XREVRANGE, XDEL,
- * XTRIM). See commands.c for arity and flags. Consumer groups and XREAD are not implemented. */
+ * XTRIM, XSETID). See commands.c for arity and flags. Consumer groups and XREAD are not implemented. */
 #ifndef KVD_SERVER_CMD_STREAM_H
 #define KVD_SERVER_CMD_STREAM_H
 
@@ -11,5 +11,6 @@ void cmd_xlen(struct cmd_ctx *ctx);
 void cmd_xrange(struct cmd_ctx *ctx);
 void cmd_xrevrange(struct cmd_ctx *ctx);
 void cmd_xtrim(struct cmd_ctx *ctx);
+void cmd_xsetid(struct cmd_ctx *ctx);
 
 #endif

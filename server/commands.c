@@ -2671,6 +2671,18 @@ static struct cmd table[] = {
         .summary = "Remove the oldest entries of a stream by count or by ID",
         .syntax = "key MAXLEN|MINID [=|~] threshold [LIMIT count]",
     },
+    {
+        .name = "xsetid",
+        .fn = cmd_xsetid,
+        .arity = -3,
+        .flags = CMD_WRITE | CMD_DENYOOM | CMD_FAST,
+        .first_key = 1, .last_key = 1, .key_step = 1,
+        .acl = "@write @stream @fast",
+        .group = "stream", .since = "5.0.0",
+        .complexity = "O(1)",
+        .summary = "An internal command for replicating stream values",
+        .syntax = "key last-id [ENTRIESADDED entries_added] [MAXDELETEDID max_deleted_entry_id]",
+    },
     /* set */
     {
         .name = "sadd",

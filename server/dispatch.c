@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "server/aof.h"
 #include "server/blocking.h"
 #include "server/cmd_server.h"
 #include "server/commands.h"
@@ -208,16 +209,23 @@ enum dispatch_result dispatch_command(struct conn *c)
         return DISPATCH_DONE;
     }
     /* A failed background save stops writes (stop-writes-on-bgsave-error), and PING too:
-     * Redis lets a monitoring PING see the problem. */
-    if (persist_writes_denied() &&
+     * Redis lets a monitoring PING see the problem. A failed AOF write does the same with
+     * its own text until a retry succeeds; the RDB error wins when both hold (Redis 7.0). */
+    bool rdb_denied = persist_writes_denied();
+    int aof_errno = rdb_denied ? 0 : aof_write_error();
+    if ((rdb_denied || aof_errno != 0) &&
         (((cmd->fn == cmd_exec ? cmd->flags | multi_queued_flags(c) : cmd->flags) & CMD_WRITE) ||
          cmd->fn == cmd_ping)) {
         cmd->rejected_calls++;
         multi_flag_error(c);
-        if (cmd->fn == cmd_exec)
+        if (cmd->fn == cmd_exec && rdb_denied)
             multi_exec_abort(c, ERR_MISCONF);
-        else
+        else if (cmd->fn == cmd_exec)
+            multi_exec_abort(c, ERR_MISCONF_AOF, strerror(aof_errno));
+        else if (rdb_denied)
             reply_error(c, ERR_MISCONF);
+        else
+            reply_error(c, ERR_MISCONF_AOF, strerror(aof_errno));
         return DISPATCH_DONE;
     }
     /* pub/sub: a RESP2 subscriber's connection carries pushes, so only commands whose

@@ -239,7 +239,7 @@ static void sec_memory(struct buf *out)
                "mem_clients_slaves:0\r\n"
                "mem_clients_normal:%lld\r\n"
                "mem_cluster_links:0\r\n"
-               "mem_aof_buffer:0\r\n"
+               "mem_aof_buffer:%zu\r\n"
                "mem_allocator:%s\r\n"
                "active_defrag_running:0\r\n"
                "lazyfree_pending_objects:0\r\n"
@@ -250,7 +250,7 @@ static void sec_memory(struct buf *out)
                h_sys, lua_vm, lua_vm, h_lua, lua_cache, script_cached_count(), lua_vm, h_lua,
                lua_cache, h_scripts, server.maxmemory, h_max, policy, frag, rss - used, frag,
                rss - used,
-               overhead, mem_allocator_name());
+               overhead, aof_buffer_mem(), mem_allocator_name());
 }
 
 static void sec_persistence(struct buf *out)

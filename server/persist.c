@@ -766,6 +766,42 @@ long long persist_total_forks(void)
     return S.total_forks;
 }
 
+void persist_note_fork(long long usec)
+{
+    S.latest_fork_usec = usec;
+    S.total_forks++;
+    if (server.latency_monitor_threshold_ms > 0 &&
+        usec / 1000 >= server.latency_monitor_threshold_ms)
+        server_latency_add("fork", usec / 1000);
+}
+
+uint64_t persist_child_cow_bytes(void)
+{
+    return private_dirty_bytes();
+}
+
+void persist_loading_begin(uint64_t total_bytes)
+{
+    S.loading_total = total_bytes;
+    S.loading_done = 0;
+    S.loading_start_s = time(NULL);
+    S.loading_rdb_used_mem = 0;
+    S.load_log_us = mono_us();
+    S.loading = true;
+    S.serve_while_loading = true;
+}
+
+bool persist_loading_progress(uint64_t done_bytes)
+{
+    return load_progress(NULL, done_bytes, S.loading_total);
+}
+
+void persist_loading_end(void)
+{
+    S.loading = false;
+    S.serve_while_loading = false;
+}
+
 void persist_deinit(void)
 {
     close_pipe();

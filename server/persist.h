@@ -92,6 +92,18 @@ void persist_info_loading(struct buf *out);
 long long persist_latest_fork_usec(void);
 long long persist_total_forks(void);
 
+/* Shared with the AOF (server/aof.c), so its fork and load show in the same fields:
+ * note_fork records a fork's duration (latest_fork_usec, total_forks, the "fork" latency
+ * event); child_cow_bytes is the calling process's copy-on-write size (Private_Dirty);
+ * loading_begin/progress/end bracket a load of total bytes: INFO loading fields move and
+ * clients get -LOADING while progress serves them; progress returns false when a shutdown
+ * was requested meanwhile. */
+void persist_note_fork(long long usec);
+uint64_t persist_child_cow_bytes(void);
+void persist_loading_begin(uint64_t total_bytes);
+bool persist_loading_progress(uint64_t done_bytes);
+void persist_loading_end(void);
+
 /* Frees what persist owns (at exit). Leaves a running child alone: call
  * persist_kill_child() first when it must stop. */
 void persist_deinit(void);

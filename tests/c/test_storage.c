@@ -15,6 +15,7 @@
 
 #include "tests/c/check.h"
 
+#include "storage/aof_rewrite.h"
 #include "storage/db.h"
 #include "storage/dict.h"
 #include "storage/hash.h"
@@ -2180,6 +2181,93 @@ static void test_stream_random_ops_against_model(void)
     CHECK(!stream_id_decr(&zero));
 }
 
+/* ---- AOF rewrite encoding (storage/aof_rewrite.c) --------------------------------------- */
+
+static bool collect(void *ud, const char *p, size_t n)
+{
+    buf_append(ud, p, n);
+    return true;
+}
+
+/* Counts non-overlapping occurrences of needle in b. */
+static int count_in(struct buf *b, const char *needle)
+{
+    int n = 0;
+    size_t nl = strlen(needle);
+    const char *p = buf_head(b), *end = p + buf_used(b);
+    while (p + nl <= end) {
+        const char *q = memmem(p, (size_t)(end - p), needle, nl);
+        if (q == NULL)
+            break;
+        n++;
+        p = q + nl;
+    }
+    return n;
+}
+
+static void test_aof_rewrite_forms(void)
+{
+    struct keyspace ks;
+    struct hook_log log;
+    ks_setup(&ks, &log);
+    struct db *db = &ks.dbs[0];
+    set_str(db, "s", "123");
+    db_set_expire(db, "s", 1, 4000000000000LL);
+    struct obj *l = list_new();
+    char item[16];
+    for (int i = 0; i < 130; i++) {
+        int n = snprintf(item, sizeof(item), "%d", i);
+        list_push(l, LIST_TAIL, item, (size_t)n);
+    }
+    db_set(db, "l", 1, l, 0);
+    obj_release(l);
+    struct obj *z = zset_new();
+    double ns;
+    zset_add(z, 0.1, "a", 1, 0, &ns);
+    zset_add(z, 1.0 / 0.0, "b", 1, 0, &ns);
+    db_set(db, "z", 1, z, 0);
+    obj_release(z);
+    set_str(&ks.dbs[5], "k", "v");
+
+    struct buf b;
+    buf_init(&b);
+    uint64_t keys = 0;
+    CHECK(aof_rewrite_save(&ks, collect, &b, NULL, NULL, &keys));
+    CHECK_EQ_INT(keys, 4);
+    buf_append(&b, "", 1);
+    const char *t = buf_head(&b);
+    /* Each db that has keys starts with its SELECT, db 0 first. */
+    CHECK(strncmp(t, "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n", 23) == 0);
+    CHECK(strstr(t, "*2\r\n$6\r\nSELECT\r\n$1\r\n5\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n") != NULL);
+    CHECK(strstr(t, "*3\r\n$3\r\nSET\r\n$1\r\ns\r\n$3\r\n123\r\n"
+                    "*3\r\n$9\r\nPEXPIREAT\r\n$1\r\ns\r\n$13\r\n4000000000000\r\n") != NULL);
+    /* 130 items: batches of 64, 64 and 2, in order. */
+    CHECK_EQ_INT(count_in(&b, "*66\r\n$5\r\nRPUSH\r\n$1\r\nl\r\n"), 2);
+    CHECK(strstr(t, "*4\r\n$5\r\nRPUSH\r\n$1\r\nl\r\n$3\r\n128\r\n$3\r\n129\r\n") != NULL);
+    CHECK(strstr(t, "$1\r\nl\r\n$1\r\n0\r\n$1\r\n1\r\n") != NULL);
+    /* Scores as %.17g, as Redis's rewrite writes them. */
+    CHECK(strstr(t, "*6\r\n$4\r\nZADD\r\n$1\r\nz\r\n$19\r\n0.10000000000000001\r\n$1\r\na\r\n"
+                    "$3\r\ninf\r\n$1\r\nb\r\n") != NULL);
+    buf_deinit(&b);
+
+    /* An empty stream: XADD MAXLEN 0 then XSETID with its bookkeeping. */
+    struct obj *st = stream_new();
+    struct stream *s = stream_of(st);
+    s->last_id = (struct stream_id){5, 5};
+    s->max_deleted_id = (struct stream_id){5, 5};
+    s->entries_added = 1;
+    buf_init(&b);
+    aof_rewrite_value("e", 1, st, &b);
+    buf_append(&b, "", 1);
+    CHECK_EQ_STR(buf_head(&b),
+                 "*7\r\n$4\r\nXADD\r\n$1\r\ne\r\n$6\r\nMAXLEN\r\n$1\r\n0\r\n$3\r\n0-1\r\n$1\r\nx\r\n"
+                 "$1\r\ny\r\n*7\r\n$6\r\nXSETID\r\n$1\r\ne\r\n$3\r\n5-5\r\n$12\r\nENTRIESADDED\r\n"
+                 "$1\r\n1\r\n$12\r\nMAXDELETEDID\r\n$3\r\n5-5\r\n");
+    buf_deinit(&b);
+    obj_release(st);
+    keyspace_deinit(&ks);
+}
+
 int main(int argc, char **argv)
 {
     bool timing = !(argc > 1 && strcmp(argv[1], "--no-timing") == 0);
@@ -2217,6 +2305,7 @@ int main(int argc, char **argv)
     RUN(test_set_encodings_and_conversion);
     RUN(test_set_random_pop_split_scan);
     RUN(test_stream_random_ops_against_model);
+    RUN(test_aof_rewrite_forms);
     if (timing)
         RUN(test_timing_5m_inserts);
     return check_done("test_storage");

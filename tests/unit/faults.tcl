@@ -1,0 +1,445 @@
+# tests/unit/faults.tcl: persistence under faults. kill -9 at random moments under a pipelined
+# write load (appendfsync always: every acknowledged write survives; with a BGREWRITEAOF
+# running or finishing around the kill; everysec: what survives is a consistent prefix), and
+# a full disk during BGSAVE, AOF writes and AOF rewrites, made with RLIMIT_FSIZE (prlimit on
+# the running server, with SIGXFSZ ignored by the wrapper that starts it, so write() fails
+# with EFBIG instead of the signal killing the server; root-proof, unlike chmod).
+# Written against redis-server 7.0 first (KVD_BIN=/usr/bin/redis-server), then kvd.
+# Cost: about 10 s (20 kill rounds, 5 everysec ones, the disk-full cases); the --asan run
+# does 8 and 3 kill rounds instead (an AOF load is ~10x slower there), about 20 s.
+
+set ::faults_rounds [expr {$::kvd::asan ? 8 : 20}]
+set ::faults_everysec_rounds [expr {$::kvd::asan ? 3 : 5}]
+set ::faults_writers 4
+set ::faults_chunk 20   ;# INCR+RPUSH pairs per pipelined chunk
+
+# ---- helpers ----------------------------------------------------------------------------
+
+proc faults_read {path} {
+    set f [open $path rb]
+    set d [read $f]
+    close $f
+    return $d
+}
+
+# A script that starts the binary under test with SIGXFSZ ignored (an ignored signal stays
+# ignored across exec and fork, so BGSAVE and rewrite children inherit it too).
+proc faults_wrapper {} {
+    set path [file join [::kvd::tmpdir] nofsz.sh]
+    set f [open $path w]
+    puts $f "#!/bin/sh\ntrap '' XFSZ\nexec '[::kvd::binary_path]' \"\$@\""
+    close $f
+    file attributes $path -permissions 0755
+    return $path
+}
+
+# Soft RLIMIT_FSIZE of a running process: bytes, or "unlimited". Only the soft limit moves,
+# so it can be raised again without CAP_SYS_RESOURCE.
+proc faults_fsize {pid limit} {
+    exec prlimit --pid $pid --fsize=$limit:
+}
+
+proc faults_start {overrides {dir ""} {wrapped 0}} {
+    if {$dir ne ""} { lappend overrides dir $dir }
+    set bin [expr {$wrapped ? [faults_wrapper] : ""}]
+    set s [::kvd::start $overrides $bin]
+    dict set s c [::resp::connect 127.0.0.1 [dict get $s port] 0]
+    return $s
+}
+
+proc faults_stop {s} {
+    catch {[dict get $s c] close}
+    ::kvd::stop $s
+}
+
+# kill -9, then reap (and the sanitizer-log check of a normal stop).
+proc faults_kill9 {s} {
+    catch {exec kill -9 [dict get $s pid]}
+    catch {[dict get $s c] close}
+    ::kvd::stop $s
+}
+
+proc faults_field {s section f} {
+    return [info_field [[dict get $s c] info $section] $f]
+}
+
+# Last "... started by pid N" of the log (BGSAVE or rewrite child).
+proc faults_child_pid {log what} {
+    set pid ""
+    foreach line [split [faults_read $log] \n] {
+        if {[regexp "$what started by pid (\\d+)" $line -> p]} { set pid $p }
+    }
+    return $pid
+}
+
+proc faults_incr_path {dir} {
+    set last ""
+    foreach line [split [faults_read [file join $dir appendonlydir appendonly.aof.manifest]] \n] {
+        if {[regexp {^file (\S+) seq \d+ type i} $line -> name]} { set last $name }
+    }
+    return [file join $dir appendonlydir $last]
+}
+
+# ---- kill -9 under a write load ---------------------------------------------------------
+#
+# Writer w owns cnt:w (INCR) and seq:w (RPUSH of 0,1,2...). ::F(w,csent)/(w,lsent) count
+# what was sent, ::F(w,cacked)/(w,lacked) what was acknowledged (a reply read); every reply
+# is checked against the value it must have. ::F(w,verified) is the list prefix already
+# checked element by element.
+
+proc faults_reset_state {} {
+    array unset ::F
+    for {set w 0} {$w < $::faults_writers} {incr w} {
+        foreach k {csent cacked lsent lacked verified} { set ::F($w,$k) 0 }
+        set ::F($w,incr_next) 1   ;# the next reply of writer w answers an INCR
+    }
+}
+
+proc faults_send_chunk {d w} {
+    set buf ""
+    for {set i 0} {$i < $::faults_chunk} {incr i} {
+        append buf [::resp::encode [list incr cnt:$w]]
+        append buf [::resp::encode [list rpush seq:$w $::F($w,lsent)]]
+        incr ::F($w,csent)
+        incr ::F($w,lsent)
+    }
+    $d raw $buf
+}
+
+# Reads one reply of writer w and checks it; errors (the server is gone) propagate.
+proc faults_read_one {d w} {
+    set v [$d read]
+    if {$::F($w,incr_next)} {
+        assert_equal $v [expr {$::F($w,cacked) + 1}] "INCR reply of writer $w"
+        incr ::F($w,cacked)
+    } else {
+        assert_equal $v [expr {$::F($w,lacked) + 1}] "RPUSH reply of writer $w"
+        incr ::F($w,lacked)
+    }
+    set ::F($w,incr_next) [expr {!$::F($w,incr_next)}]
+}
+
+# Runs the load (one chunk per writer always in flight, every reply checked) while a
+# background "sleep; kill -9" stops the server after ms milliseconds, wherever it is: reading,
+# writing the AOF, fsyncing or replying. Replies the server wrote before dying are read
+# afterwards and count as acknowledged. Bounded: reads time out, the killer always fires.
+proc faults_load_and_kill {s ms} {
+    set pid [dict get $s pid]
+    set ds {}
+    for {set w 0} {$w < $::faults_writers} {incr w} {
+        set d [::resp::connect 127.0.0.1 [dict get $s port] 1]
+        $d set_timeout 5000
+        lappend ds $d
+        faults_send_chunk $d $w
+    }
+    set killer [exec sh -c "sleep [format %.3f [expr {$ms / 1000.0}]]; kill -9 $pid" &]
+    set deadline [expr {[clock milliseconds] + $ms + 10000}]
+    set alive 1
+    while {$alive} {
+        set w 0
+        foreach d $ds {
+            if {[catch {
+                faults_send_chunk $d $w
+                for {set i 0} {$i < 2 * $::faults_chunk} {incr i} { faults_read_one $d $w }
+            } err opts]} {
+                if {[lindex [dict get $opts -errorcode] 0] eq "ASSERT"} {
+                    return -options $opts $err
+                }
+                set alive 0
+                break
+            }
+            incr w
+        }
+        if {[clock milliseconds] > $deadline} { error "the server outlived its kill -9" }
+    }
+    set w 0
+    foreach d $ds {
+        $d set_timeout 1000
+        # what is left in the socket, then EOF
+        while {$::F($w,csent) > $::F($w,cacked) || $::F($w,lsent) > $::F($w,lacked)} {
+            if {[catch {faults_read_one $d $w} err opts]} {
+                if {[lindex [dict get $opts -errorcode] 0] eq "ASSERT"} {
+                    return -options $opts $err
+                }
+                break
+            }
+        }
+        $d close
+        incr w
+    }
+    set end [expr {[clock milliseconds] + 3000}]
+    while {[::kvd::pid_alive $killer] && [clock milliseconds] < $end} { after 5 }
+    catch {[dict get $s c] close}
+    ::kvd::stop $s
+}
+
+# After a restart: every writer's data against what was sent and acknowledged. complete=1
+# (appendfsync always): nothing acknowledged is missing; 0 (everysec): only consistency.
+proc faults_check {c complete what} {
+    for {set w 0} {$w < $::faults_writers} {incr w} {
+        set cnt [$c get cnt:$w]
+        if {$cnt eq ""} { set cnt 0 }
+        set len [$c llen seq:$w]
+        assert {$cnt <= $::F($w,csent)} "$what: cnt:$w is $cnt, only $::F($w,csent) INCRs sent"
+        assert {$len <= $::F($w,lsent)} "$what: seq:$w has $len, only $::F($w,lsent) pushed"
+        if {$complete} {
+            assert {$cnt >= $::F($w,cacked)} "$what: cnt:$w is $cnt, $::F($w,cacked) acknowledged"
+            assert {$len >= $::F($w,lacked)} "$what: seq:$w has $len, $::F($w,lacked) acknowledged"
+        }
+        # a gap-free prefix: element i is i (only the part not checked before is read)
+        set from $::F($w,verified)
+        if {$len < $from} {
+            error "$what: seq:$w shrank from $from to $len elements"
+        }
+        set got [$c lrange seq:$w $from -1]
+        set want {}
+        for {set i $from} {$i < $len} {incr i} { lappend want $i }
+        assert_equal $got $want "$what: seq:$w from $from"
+        # the next round continues from what survived
+        set ::F($w,csent) [set ::F($w,cacked) $cnt]
+        set ::F($w,lsent) [set ::F($w,lacked) $len]
+        set ::F($w,verified) $len
+        set ::F($w,incr_next) 1
+    }
+}
+
+test "kill -9 under pipelined writes, appendfsync always: every acknowledged write survives, 20 rounds (8 under ASan)" {
+    faults_reset_state
+    set s [faults_start {appendonly yes appendfsync always}]
+    set dir [dict get $s dir]
+    # keys for the rewrite child to walk slowly (rdb-key-save-delay is per key)
+    set c [dict get $s c]
+    for {set i 0} {$i < 3000} {incr i 500} {
+        set kv {}
+        for {set j $i} {$j < $i + 500} {incr j} { lappend kv filler:$j $j }
+        $c mset {*}$kv
+    }
+    set killed_in_rewrite 0
+    set unacked_total 0
+    for {set round 0} {$round < $::faults_rounds} {incr round} {
+        set c [dict get $s c]
+        set mode [expr {$round % 5 == 2 ? "rewrite-done" : ($round % 5 == 4 ? "rewrite-running" : "plain")}]
+        if {$mode eq "rewrite-done"} {
+            $c bgrewriteaof
+        } elseif {$mode eq "rewrite-running"} {
+            # about 0.7 s of rewrite: the kill lands inside it
+            $c config set rdb-key-save-delay 200
+            assert_match {*rewriting*} [$c bgrewriteaof]
+        }
+        set child ""
+        if {$mode eq "rewrite-running"} {
+            set child [faults_child_pid [dict get $s log] "Background append only file rewriting"]
+            assert {$child ne ""} "round $round: no rewrite child in the log"
+        }
+        set ms [expr {20 + int(rand() * 180)}]
+        faults_load_and_kill $s $ms
+        # the orphaned rewrite child is ours to stop too; still running, it proves the kill
+        # landed during the rewrite (the child exits as soon as its base is written)
+        if {$child ne ""} {
+            if {[::kvd::pid_alive $child]} { incr killed_in_rewrite }
+            catch {exec kill -9 $child}
+            set deadline [expr {[clock milliseconds] + 3000}]
+            while {[::kvd::pid_alive $child] && [clock milliseconds] < $deadline} { after 10 }
+        }
+        for {set w 0} {$w < $::faults_writers} {incr w} {
+            incr unacked_total [expr {$::F($w,lsent) - $::F($w,lacked)}]
+        }
+        set s [faults_start {appendonly yes appendfsync always} $dir]
+        faults_check [dict get $s c] 1 "round $round ($mode)"
+        assert_equal [llength [[dict get $s c] keys filler:*]] 3000
+    }
+    faults_stop $s
+    assert {$killed_in_rewrite >= 1} "no round killed the server during a rewrite"
+    # kills must land with writes in flight for the rounds to mean anything
+    assert {$unacked_total > 0} "every kill landed on an idle server"
+}
+
+test "kill -9 under pipelined writes, appendfsync everysec: what survives is a consistent prefix" {
+    faults_reset_state
+    set s [faults_start {appendonly yes appendfsync everysec}]
+    set dir [dict get $s dir]
+    for {set round 0} {$round < $::faults_everysec_rounds} {incr round} {
+        faults_load_and_kill $s [expr {20 + int(rand() * 150)}]
+        set s [faults_start {appendonly yes appendfsync everysec} $dir]
+        faults_check [dict get $s c] 0 "everysec round $round"
+    }
+    faults_stop $s
+}
+
+# ---- a full disk (RLIMIT_FSIZE) -----------------------------------------------------------
+
+proc faults_fill {c n} {
+    for {set i 0} {$i < $n} {incr i 500} {
+        set kv {}
+        for {set j $i} {$j < $i + 500 && $j < $n} {incr j} {
+            set v ""
+            for {set r 0} {$r < 12} {incr r} { append v [format %08x [expr {int(rand() * 4294967296)}]] }
+            lappend kv key:$j $v
+        }
+        $c mset {*}$kv
+    }
+}
+
+test "BGSAVE on a full disk: logged, INFO err, MISCONF, old dump intact; a later BGSAVE succeeds" {
+    set s [faults_start {save {3600 1}} "" 1]
+    set c [dict get $s c]
+    set pid [dict get $s pid]
+    set code [catch {
+        faults_fill $c 2000
+        assert_equal [$c save] OK
+        set dump [file join [dict get $s dir] dump.rdb]
+        set old [faults_read $dump]
+        $c set acked-before 1
+        faults_fsize $pid 65536
+        assert_equal [$c bgsave] {Background saving started}
+        wait_for_condition 100 50 {[faults_field $s persistence rdb_bgsave_in_progress] == 0}
+        assert_equal [faults_field $s persistence rdb_last_bgsave_status] err
+        assert_match {*Write error saving DB on disk*File too large*} [faults_read [dict get $s log]]
+        assert_equal [faults_read $dump] $old
+        assert_equal [glob -nocomplain -directory [dict get $s dir] temp-*.rdb] {}
+        assert_error {MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.} {$c set refused 1}
+        assert_error {MISCONF*} {$c ping}
+        assert_equal [$c get acked-before] 1
+        # space is back
+        faults_fsize $pid unlimited
+        assert_equal [$c bgsave] {Background saving started}
+        wait_for_condition 100 50 {[faults_field $s persistence rdb_bgsave_in_progress] == 0}
+        assert_equal [faults_field $s persistence rdb_last_bgsave_status] ok
+        assert_equal [$c set acked-after 1] OK
+        assert_equal [$c save] OK
+    } err opts]
+    faults_kill9 $s
+    if {$code} { return -options $opts $err }
+    set s [faults_start {save {}} [dict get $s dir]]
+    set c [dict get $s c]
+    set got [list [$c dbsize] [$c get acked-before] [$c get acked-after] [$c exists refused]]
+    faults_stop $s
+    assert_equal $got {2002 1 1 0}
+}
+
+# limit_extra: bytes the incr file may still grow. 0: the next write fails whole (EFBIG,
+# "File too large"); > 0 but less than a command: a short write, which Redis 7.0 cuts off
+# again and reports as ENOSPC ("No space left on device").
+proc faults_aof_full {limit_extra errtext} {
+    set s [faults_start {appendonly yes appendfsync everysec} "" 1]
+    set c [dict get $s c]
+    set pid [dict get $s pid]
+    set code [catch {
+        faults_fill $c 200
+        set incr [faults_incr_path [dict get $s dir]]
+        # everysec: the buffer reaches the file (not the disk) before the reply
+        set size [file size $incr]
+        faults_fsize $pid [expr {$size + $limit_extra}]
+        # the write whose AOF write fails is still acknowledged (everysec): kept for the retry
+        assert_equal [$c set acked-1 [string repeat x 100]] OK
+        assert_equal [faults_field $s persistence aof_last_write_status] err
+        # the file does not end inside a command while the error lasts
+        assert_equal [file size $incr] $size
+        assert_error "MISCONF Errors writing to the AOF file: $errtext" {$c set refused 1}
+        assert_error "MISCONF Errors writing to the AOF file: $errtext" {$c ping}
+        $c multi
+        assert_error {MISCONF*} {$c incr refused}
+        assert_error {EXECABORT*} {$c exec}
+        # scripts: redis.call of a write fails the same way; a flagged script that may write
+        # is refused before it runs
+        assert_error "MISCONF Errors writing to the AOF file: $errtext script: *" \
+            {$c eval {return redis.call('set','refused','1')} 0}
+        assert_error "MISCONF Errors writing to the AOF file: $errtext" \
+            {$c eval "#!lua\nreturn redis.call('get','acked-1')" 0}
+        assert_equal [$c get acked-1] [string repeat x 100]
+        set log [faults_read [dict get $s log]]
+        if {$limit_extra > 0} {
+            assert_match {*Short write while writing to the AOF file*} $log
+        } else {
+            assert_match "*Error writing to the AOF file: $errtext*" $log
+        }
+        # space is back: a retry (at most about a second later) writes the buffer
+        faults_fsize $pid unlimited
+        wait_for_condition 60 50 {[faults_field $s persistence aof_last_write_status] eq "ok"} \
+            "the AOF write was not retried"
+        assert_match {*AOF write error looks solved, Redis can write again.*} [faults_read [dict get $s log]]
+        assert_equal [$c set acked-2 2] OK
+        assert_equal [$c ping] PONG
+        # the page cache survives kill -9: what write() got is what a restart loads
+    } err opts]
+    faults_kill9 $s
+    if {$code} { return -options $opts $err }
+    set s [faults_start {appendonly yes} [dict get $s dir]]
+    set c [dict get $s c]
+    set got [list [$c dbsize] [$c get acked-1] [$c get acked-2] [$c exists refused]]
+    faults_stop $s
+    assert_equal $got [list 202 [string repeat x 100] 2 0]
+}
+
+test "AOF write on a full disk (EFBIG): logged, INFO err, MISCONF with its strerror; caught up when space is back" {
+    faults_aof_full 0 {File too large}
+}
+
+test "AOF short write on a full disk: cut off, MISCONF says ENOSPC as Redis; caught up when space is back" {
+    faults_aof_full 10 {No space left on device}
+}
+
+test "AOF write error under appendfsync always: the server exits, every acknowledged write survives" {
+    set s [faults_start {appendonly yes appendfsync always} "" 1]
+    set c [dict get $s c]
+    set pid [dict get $s pid]
+    set acked 0
+    set code [catch {
+        faults_fill $c 100
+        faults_fsize $pid [expr {[file size [faults_incr_path [dict get $s dir]]] + 1000}]
+        # one write at a time: each is acknowledged only once it is on disk; the first that
+        # does not fit gets no reply (the connection drops as the server exits)
+        $c set_timeout 5000
+        for {set i 0} {$i < 200} {incr i} {
+            if {[catch {$c rpush l $i} v]} { break }
+            incr acked
+            assert_equal $v $acked
+        }
+        wait_for_condition 100 50 {![::kvd::pid_alive $pid]} "the server did not exit"
+        assert_match {*Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...*} \
+            [faults_read [dict get $s log]]
+    } err opts]
+    faults_kill9 $s
+    if {$code} { return -options $opts $err }
+    assert {$acked > 0 && $acked < 200} "$acked of 200 acknowledged"
+    set s [faults_start {appendonly yes} [dict get $s dir]]
+    set c [dict get $s c]
+    set len [$c llen l]
+    set last [$c lindex l -1]
+    faults_stop $s
+    # every acknowledged push, in order; nothing beyond the failed write
+    assert {$len >= $acked && $len < 200} "$len elements, $acked acknowledged"
+    assert_equal $last [expr {$len - 1}]
+}
+
+test "AOF rewrite on a full disk: INFO err, writes go on; a later rewrite succeeds and a restart has everything" {
+    set s [faults_start {appendonly yes} "" 1]
+    set c [dict get $s c]
+    set pid [dict get $s pid]
+    set code [catch {
+        faults_fill $c 2000
+        $c bgrewriteaof
+        wait_for_condition 100 50 {[faults_field $s persistence aof_rewrite_in_progress] == 0}
+        assert_equal [faults_field $s persistence aof_last_bgrewrite_status] ok
+        # the new base (about 200 KB) cannot fit; the incr file can
+        faults_fsize $pid 65536
+        assert_match {*rewriting started*} [$c bgrewriteaof]
+        wait_for_condition 100 50 {[faults_field $s persistence aof_rewrite_in_progress] == 0}
+        assert_equal [faults_field $s persistence aof_last_bgrewrite_status] err
+        assert_equal [$c set during-error 1] OK
+        assert_equal [faults_field $s persistence aof_last_write_status] ok
+        faults_fsize $pid unlimited
+        assert_match {*rewriting started*} [$c bgrewriteaof]
+        wait_for_condition 100 50 {[faults_field $s persistence aof_rewrite_in_progress] == 0}
+        assert_equal [faults_field $s persistence aof_last_bgrewrite_status] ok
+        assert_equal [$c set after-rewrite 1] OK
+        assert_equal [glob -nocomplain -directory [file join [dict get $s dir] appendonlydir] temp-*] {}
+    } err opts]
+    faults_kill9 $s
+    if {$code} { return -options $opts $err }
+    set s [faults_start {appendonly yes} [dict get $s dir]]
+    set c [dict get $s c]
+    set got [list [$c dbsize] [$c get during-error] [$c get after-rewrite]]
+    faults_stop $s
+    assert_equal $got {2002 1 1}
+}
