@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,6 +232,30 @@ static long long file_size(const char *name)
 
 /* ---- fsync helper thread ------------------------------------------------------------------ */
 
+/* The helper's verdict on its last fsync, 0 or an errno: written by the helper, read by the
+ * loop (MISCONF check per command, INFO, cron), so it lives outside the mutex'd job state.
+ * A later successful fsync clears it, which is how writes resume (as Redis 7.0's bio). */
+static atomic_int fsync_bg_errno;
+/* What the loop last saw of fsync_bg_errno: the log lines are written on its changes, from
+ * the main thread (the log is not made for two writers). */
+static int fsync_bg_errno_seen;
+/* DEBUG AOF-FSYNC-FAIL: an errno every background fsync reports after it ran, 0 off. */
+static atomic_int fsync_fail_hook;
+
+static void fsync_bg_report(int rc, int err)
+{
+    int hook = atomic_load(&fsync_fail_hook);
+    if (hook != 0) {
+        rc = -1;
+        err = hook;
+    }
+    /* A closed (and maybe reused) fd is not a failed fsync of the AOF: Redis ignores these. */
+    if (rc != 0 && err != EBADF && err != EINVAL)
+        atomic_store(&fsync_bg_errno, err);
+    else
+        atomic_store(&fsync_bg_errno, 0);
+}
+
 /* everysec: fdatasync runs here so the loop never waits for the disk. */
 static void *fsync_main(void *arg)
 {
@@ -241,7 +266,8 @@ static void *fsync_main(void *arg)
         int fd = A.job_fd;
         A.job_running = true;
         pthread_mutex_unlock(&A.mu);
-        fdatasync(fd);
+        int rc = fdatasync(fd);
+        fsync_bg_report(rc, rc != 0 ? errno : 0);
         pthread_mutex_lock(&A.mu);
         A.job_fd = -1;
         A.job_running = false;
@@ -289,7 +315,8 @@ static void fsync_in_background(void)
 {
     fsync_thread_start();
     if (!A.thread_started) {
-        fdatasync(A.fd);
+        int rc = fdatasync(A.fd);
+        fsync_bg_report(rc, rc != 0 ? errno : 0);
         return;
     }
     pthread_mutex_lock(&A.mu);
@@ -1022,7 +1049,38 @@ bool aof_rewrite_in_progress(void)
 
 int aof_write_error(void)
 {
-    return A.state != AOF_OFF && !A.last_write_ok ? A.last_write_errno : 0;
+    if (A.state == AOF_OFF)
+        return 0;
+    /* A failed write() names its own errno; otherwise the helper's failed fsync, whose data
+     * may never have reached the disk, refuses writes the same way (Redis 7.0). */
+    return !A.last_write_ok ? A.last_write_errno : atomic_load(&fsync_bg_errno);
+}
+
+void aof_debug_fsync_fail(int err)
+{
+    atomic_store(&fsync_fail_hook, err);
+}
+
+/* Cron: logs the helper's fsync failing and recovering, and retries a failed fsync once a
+ * second. The retry is needed because writes are refused meanwhile, so nothing else would
+ * ask for an fsync and the error would stay (Redis 7.0 waits for some other write, e.g. an
+ * expired key's DEL, to trigger one). */
+static void fsync_bg_check(void)
+{
+    int err = atomic_load(&fsync_bg_errno);
+    if (err != fsync_bg_errno_seen) {
+        if (err == 0)
+            log_warning("AOF fsync error looks solved, Redis can write again.");
+        else if (fsync_bg_errno_seen == 0)
+            log_warning("Fail to fsync the AOF file: %s", strerror(err));
+        fsync_bg_errno_seen = err;
+    }
+    if (err != 0 && A.fd >= 0 && !fsync_busy() && !fsync_held_by_child() &&
+        server.mstime - A.last_fsync_ms >= 1000) {
+        fsync_in_background();
+        A.unsynced = false;
+        A.last_fsync_ms = server.mstime;
+    }
 }
 
 static void unlink_name(const char *name)
@@ -1192,6 +1250,7 @@ void aof_cron(void)
         aof_before_sleep();
     else if (A.unsynced && server.appendfsync == FSYNC_EVERYSEC)
         fsync_per_policy(false);
+    fsync_bg_check();
     if (A.child_pid != -1 || persist_bgsave_in_progress())
         return;
     if (A.state == AOF_ON && server.auto_aof_rewrite_perc > 0 &&
@@ -1228,6 +1287,11 @@ void aof_apply_appendonly(void)
     if (server.base == NULL)
         return; /* reading the config file: startup decides */
     if (server.appendonly && A.state == AOF_OFF) {
+        /* The files the failed fsync was about are gone from use: new ones start clean. */
+        if (atomic_exchange(&fsync_bg_errno, 0) != 0) {
+            log_warning("AOF reopen, just ignore the AOF fsync error in bio job");
+            fsync_bg_errno_seen = 0;
+        }
         A.state = AOF_WAIT_REWRITE;
         propagate_set_on(true);
         if (A.child_pid != -1)
@@ -1261,7 +1325,8 @@ void aof_info(struct buf *out)
                A.state != AOF_OFF ? 1 : 0, child ? 1 : 0, A.rw_scheduled ? 1 : 0,
                A.last_rw_secs, child ? now_s - A.child_start_s : -1LL,
                A.last_rw_ok ? "ok" : "err", A.rewrites, A.rw_failures,
-               A.last_write_ok ? "ok" : "err", A.last_cow_size);
+               A.last_write_ok && atomic_load(&fsync_bg_errno) == 0 ? "ok" : "err",
+               A.last_cow_size);
     if (A.state != AOF_OFF)
         buf_printf(out,
                    "aof_current_size:%lld\r\n"

@@ -58,8 +58,13 @@ void aof_rewrite_schedule(void);
 bool aof_rewrite_in_progress(void);
 
 /* The errno of the failed AOF write while the AOF is on and the error lasts, else 0. Writes
- * (and PING) are refused with "MISCONF Errors writing to the AOF file" meanwhile, as Redis. */
+ * (and PING) are refused with "MISCONF Errors writing to the AOF file" meanwhile, as Redis.
+ * A failed background fsync (everysec) counts too, with its errno, until a retry succeeds. */
 int aof_write_error(void);
+
+/* DEBUG AOF-FSYNC-FAIL (kvd only, a test hook): every background fsync of everysec runs but
+ * then reports err (an errno) as its failure; 0 turns the hook off. */
+void aof_debug_fsync_fail(int err);
 
 /* INFO persistence: the aof_* lines (and module_fork_*), Redis 7.0's fields in its order,
  * including the extra ones it prints while the AOF is on. */

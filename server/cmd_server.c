@@ -17,6 +17,7 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "server/aof.h"
 #include "server/args.h"
 #include "server/blocking.h"
 #include "server/conn.h"
@@ -657,6 +658,9 @@ static void debug_protocol(struct cmd_ctx *ctx)
 static void debug_help(struct cmd_ctx *ctx)
 {
     static const char *const lines[] = {
+        "AOF-FSYNC-FAIL <errno>",
+        "    kvd only, for tests: each background AOF fsync reports failure with <errno>",
+        "    (0: off, the default).",
         "CHANGE-REPL-ID",
         "    Accepted for compatibility; kvd has no replication ids to change yet.",
         "DIGEST",
@@ -707,6 +711,15 @@ void cmd_debug(struct cmd_ctx *ctx)
     } else if (arg_is(sub, "reload")) {
         cmd_persist_debug_reload(ctx);
     } else if (arg_is(sub, "change-repl-id") && argc == 2) {
+        reply_ok(c);
+    } else if (arg_is(sub, "aof-fsync-fail") && argc == 3) {
+        /* kvd only: a failing disk cannot be made without root, so tests fake its errno. */
+        long long err;
+        if (!arg_to_ll(&ctx->argv[2], &err) || err < 0 || err > 4095) {
+            reply_error(c, ERR_NOT_INTEGER);
+            return;
+        }
+        aof_debug_fsync_fail((int)err);
         reply_ok(c);
     } else if (arg_is(sub, "blocking-lateness") && (argc == 2 || argc == 3)) {
         /* kvd only: worst µs a blocking timeout fired after its deadline; RESET clears it. */
