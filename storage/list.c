@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "storage/str.h"
+#include "utils/buf.h"
 #include "utils/lzf.h"
 #include "utils/mem.h"
 
@@ -959,6 +960,162 @@ bool list_iter_next(struct list_iter *it, struct list_entry *out)
     it->left--;
     raw_to_entry(&r, out);
     return true;
+}
+
+/* ---- Redis listpack export (RDB) ----------------------------------------------------------
+ * A node's entries use Redis's listpack encodings but for three tags (12-bit strings, the
+ * integer tags, 32-bit strings), 12- instead of 13-bit small integers, and the back length of
+ * entries of exactly 16383, 2097151 or 268435455 bytes, which Redis writes one byte longer.
+ * So the export copies each entry's bytes and patches only those, never formatting text. */
+
+/* Redis's back length size (lpEncodeBacklen's thresholds). */
+static inline uint8_t redis_backlen_size(size_t l)
+{
+    if (l <= 127)
+        return 1;
+    if (l < 16383)
+        return 2;
+    if (l < 2097151)
+        return 3;
+    if (l < 268435455)
+        return 4;
+    return 5;
+}
+
+/* Writes the Redis form of the kvd entry at e to o; returns the bytes written and sets *used
+ * to the kvd entry's size. o has room for the kvd entry's size + 1. */
+static size_t export_entry(const unsigned char *e, unsigned char *o, size_t *used)
+{
+    unsigned char b = e[0];
+    size_t l;
+    if (b < 0x80) {
+        o[0] = b;
+        o[1] = 1;
+        *used = 2;
+        return 2;
+    }
+    if ((b & 0xC0) == ENC_STR6) {
+        size_t n = 1 + (size_t)(b & 0x3F) + 1; /* 64 bytes at most: one back length byte */
+        memcpy(o, e, n);
+        *used = n;
+        return n;
+    }
+    if ((b & 0xF0) == ENC_STR12) {
+        /* At most 4097 bytes: the 2-byte back length is the same in both layouts. */
+        size_t n = 2 + (((size_t)(b & 0x0F) << 8) | e[1]);
+        n += backlen_size(n);
+        memcpy(o, e, n);
+        o[0] = (unsigned char)(b | 0x20); /* 1100xxxx -> 1110xxxx */
+        *used = n;
+        return n;
+    }
+    if ((b & 0xF0) == ENC_INT12 || b == ENC_INT16) {
+        struct raw_entry r;
+        *used = entry_decode(e, &r);
+        if (r.v >= -4096 && r.v <= 4095) {
+            unsigned u = (unsigned)r.v & 0x1FFF;
+            o[0] = (unsigned char)(0xC0 | (u >> 8));
+            o[1] = (unsigned char)(u & 0xFF);
+            o[2] = 2;
+            return 3;
+        }
+        o[0] = 0xF1;
+        memcpy(o + 1, e + 1, 2);
+        o[3] = 3;
+        return 4;
+    }
+    if (b >= ENC_INT24 && b <= ENC_INT64) {
+        size_t n = b == ENC_INT24 ? 4 : b == ENC_INT32 ? 5 : 9;
+        o[0] = (unsigned char)(0xF2 + (b - ENC_INT24));
+        memcpy(o + 1, e + 1, n - 1);
+        o[n] = (unsigned char)n;
+        *used = n + 1;
+        return n + 1;
+    }
+    assert(b == ENC_STR32);
+    l = 5 + (size_t)get_le(e + 1, 4);
+    o[0] = 0xF0;
+    memcpy(o + 1, e + 1, l - 1);
+    uint8_t bl = redis_backlen_size(l);
+    backlen_write(o + l, l, bl);
+    *used = l + backlen_size(l);
+    return l + bl;
+}
+
+size_t list_node_count(const struct obj *l)
+{
+    return list_of(l)->nnodes;
+}
+
+bool list_export_node(const struct obj *l, const void **cursor, struct buf *out)
+{
+    const struct list_node *n = *cursor == NULL ? list_of(l)->head
+                                                : ((const struct list_node *)*cursor)->next;
+    *cursor = n;
+    if (n == NULL)
+        return false;
+    const unsigned char *data = node_view(n, false);
+    size_t cap = 6 + (size_t)n->bytes + n->count + 1;
+    unsigned char *o = (unsigned char *)buf_reserve(out, cap), *w = o + 6;
+    size_t off = 0;
+    /* Short strings, the common case, are identical in both layouts: while a whole 66-byte
+     * window (the largest such entry) lies inside the node, copy it with one fixed-size
+     * memcpy (inlined) and advance by the entry's real size. The output never runs ahead of
+     * the input by more than count + 6 bytes, so the window fits in cap too. */
+    while (off + 66 <= n->bytes) {
+        unsigned char b = data[off];
+        if ((b & 0xC0) == ENC_STR6) {
+            size_t sz = 2 + (size_t)(b & 0x3F);
+            memcpy(w, data + off, 66);
+            w += sz;
+            off += sz;
+        } else {
+            size_t used;
+            w += export_entry(data + off, w, &used);
+            off += used;
+        }
+    }
+    while (off < n->bytes) {
+        size_t used;
+        w += export_entry(data + off, w, &used);
+        off += used;
+    }
+    *w++ = 0xFF;
+    size_t total = (size_t)(w - o);
+    put_le(o, total, 4);
+    put_le(o + 4, n->count < 65535 ? n->count : 65535, 2);
+    buf_commit(out, total);
+    return true;
+}
+
+void list_tail_reserve(struct obj *l, size_t bytes)
+{
+    struct list *L = list_of(l);
+    size_t lim = node_limit_bytes() - sizeof(struct list_node);
+    if (L->tail != NULL && L->tail->count == 0)
+        return;
+    node_insert_after(L, L->tail, bytes < lim ? bytes : lim);
+    ends_fix(L);
+}
+
+void list_push_int(struct obj *l, enum list_where where, long long v)
+{
+    struct list *L = list_of(l);
+    struct packed pk;
+    pack_int(&pk, v);
+    pk.blen = backlen_size(pk.hlen);
+    backlen_write(pk.back, pk.hlen, pk.blen);
+    pk.size = (size_t)pk.hlen + pk.blen;
+    struct list_node *n = where == LIST_HEAD ? L->head : L->tail;
+    bool fresh = n == NULL || !node_allows(n, pk.size);
+    if (fresh)
+        n = node_insert_after(L, where == LIST_HEAD ? NULL : L->tail, pk.size);
+    else
+        n = node_reserve(L, node_plain(L, n), pk.size);
+    node_put(n, where == LIST_HEAD ? 0 : n->bytes, &pk);
+    L->count++;
+    if (fresh)
+        ends_fix(L);
 }
 
 bool list_entry_eq(const struct list_entry *e, const char *p, size_t len)

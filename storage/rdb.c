@@ -297,63 +297,21 @@ static void w_blob_lpw(struct writer *w)
     w_string(w, (const char *)p, n);
 }
 
-/* Node size rule of list-max-listpack-size, as Redis's quicklist applies it when filling. */
-static bool node_has_room(size_t bytes, size_t count, size_t esize)
-{
-    static const size_t limits[] = {4096, 8192, 16384, 32768, 65536};
-    int fill = list_max_listpack_size;
-    if (count == 0)
-        return true;
-    size_t nb = bytes + esize;
-    if (fill < 0) {
-        int i = -fill - 1;
-        if (i > 4)
-            i = 4;
-        return nb <= limits[i];
-    }
-    return (long long)count < fill && nb <= 8192;
-}
-
 /* Lists are written as Redis 7.0 writes them (RDB_TYPE_LIST_QUICKLIST_2): node count, then
- * per node a container byte and a Redis listpack. Node boundaries follow list-max-listpack-size;
- * a first pass counts the nodes so nothing is buffered beyond one node. */
+ * per node a container byte and a Redis listpack. Like Redis, each in-memory node becomes one
+ * RDB node as it is (kvd's node limits are Redis's, so the blobs stay within them): one pass,
+ * entry bytes copied rather than decoded, and only one node buffered at a time. */
 static void write_list(struct writer *w, const struct obj *o)
 {
-    struct obj *l = (struct obj *)o; /* list_iter reads only (compressed nodes use scratch) */
-    size_t len = list_len(l), nodes = 0, bytes = 0, count = 0;
-    struct list_iter it;
-    struct list_entry e;
-    list_iter_init(&it, l, 0, LIST_TAIL);
-    while (list_iter_next(&it, &e)) {
-        size_t es = rdb_lpw_entry_size(e.p, e.len);
-        if (!node_has_room(bytes + 7, count, es)) {
-            nodes++;
-            bytes = count = 0;
-        }
-        bytes += es;
-        count++;
-    }
-    if (len > 0)
-        nodes++;
-    w_len(w, nodes);
-    rdb_lpw_reset(&w->lpw);
-    bytes = count = 0;
-    list_iter_init(&it, l, 0, LIST_TAIL);
-    while (list_iter_next(&it, &e)) {
-        size_t es = rdb_lpw_entry_size(e.p, e.len);
-        if (!node_has_room(bytes + 7, count, es)) {
-            w_len(w, QL_NODE_PACKED);
-            w_blob_lpw(w);
-            rdb_lpw_reset(&w->lpw);
-            bytes = count = 0;
-        }
-        rdb_lpw_append(&w->lpw, e.p, e.len);
-        bytes += es;
-        count++;
-    }
-    if (count > 0) {
+    w_len(w, list_node_count(o));
+    const void *cur = NULL;
+    struct buf *b = &w->lpw.b;
+    for (;;) {
+        buf_clear(b);
+        if (!list_export_node(o, &cur, b))
+            break;
         w_len(w, QL_NODE_PACKED);
-        w_blob_lpw(w);
+        w_string(w, buf_head(b), buf_used(b));
     }
 }
 
@@ -1055,6 +1013,34 @@ static bool read_zset_plain(struct reader *r, struct build *b, bool binary_score
     return true;
 }
 
+static bool b_list_int(void *ud, long long v)
+{
+    struct build *b = ud;
+    list_push_int(b->o, LIST_TAIL, v);
+    return true;
+}
+
+/* read_blob for a list's listpack node: integer entries are pushed as integers. */
+static bool read_list_lp(struct reader *r, struct build *b)
+{
+    const char *p;
+    size_t len;
+    if (!r_string(r, 1, &p, &len))
+        return false;
+    uint64_t at = r_off(r);
+    const char *why = NULL;
+    /* kvd's entries are never larger than Redis's but for rare 12..13-bit integers. */
+    if (len > 7)
+        list_tail_reserve(b->o, len);
+    if (!rdb_lp_walk_ex((const unsigned char *)p, len, b_elem, b_list_int, b, NULL, &why)) {
+        set_error(r->err, RDB_ERR_FORMAT, at,
+                  "Corrupt RDB data in the value ending at offset %llu: %s",
+                  (unsigned long long)at, why != NULL ? why : b->why);
+        return false;
+    }
+    return true;
+}
+
 static bool read_list_nodes(struct reader *r, struct build *b, int type)
 {
     uint64_t n;
@@ -1070,8 +1056,11 @@ static bool read_list_nodes(struct reader *r, struct build *b, int type)
             if (!r_string(r, 1, &p, &len))
                 return false;
             list_push(b->o, LIST_TAIL, p, len);
+        } else if (container == QL_NODE_PACKED && type == T_LIST_QUICKLIST_2) {
+            if (!read_list_lp(r, b))
+                return false;
         } else if (container == QL_NODE_PACKED) {
-            if (!read_blob(r, b, type == T_LIST_QUICKLIST_2 ? rdb_lp_walk : rdb_zl_walk, NULL))
+            if (!read_blob(r, b, rdb_zl_walk, NULL))
                 return false;
         } else {
             return r_fail(r, "unknown quicklist node container");
