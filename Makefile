@@ -107,7 +107,7 @@ $(RT)/%.o: %.c
 $(RT)/rdbtool: $(RT)/tests/tools/rdbtool.o $(patsubst %.c,$(RT)/%.o,$(STORE_SRC) $(PROTO_SRC) $(UTILS_SRC))
 	$(CC) -o $@ $^ -ljemalloc -lm
 
-test-rdb-interop: $(RT)/rdbtool
+test-rdb-interop: kvd $(RT)/rdbtool
 	bash tests/persist/interop.sh
 
 test-fuzz: $(FB)/fuzz_resp_parse $(FB)/fuzz_rdb_load

@@ -234,6 +234,9 @@ proc with_server {opts body} {
     set ::kvd::tagstack [lrange $::kvd::tagstack 0 end-[llength $tags]]
     foreach c $::kvd::extra_clients { catch {$c close} }
     set ::kvd::extra_clients $saved_clients
+    # a restart inside the body (persist_restart and the like) replaced the entry: stop the
+    # server running now, not the one started above
+    set srv [lindex $::kvd::servers end]
     catch {[dict get $srv client] close}
     set ::kvd::servers [lrange $::kvd::servers 0 end-1]
     ::kvd::stop $srv

@@ -44,15 +44,29 @@ proc persist_fill {} {
 # DEBUG DIGEST of the whole dataset (keys, values, TTLs): equal digests mean equal data.
 proc persist_digest {} { return [r debug digest] }
 
-# Starts bin with the given config words without waiting for it; returns {pid log rcfile}.
-# The shell wrapper records the exit status, so a refused start can be checked.
+# Starts bin with the given config words without waiting for it to answer; returns
+# {pid log rcfile}, pid being the server's own (so killing it stops the server, not just a
+# wrapper). The shell wrapper records the exit status, so a refused start can be checked.
 proc persist_spawn {bin dir port args} {
     set log [file join $dir spawn-$port.log]
     set rc [file join $dir spawn-$port.rc]
-    file delete $rc
+    set pidf [file join $dir spawn-$port.pid]
+    file delete $rc $pidf
     set cmd [list $bin --port $port --bind 127.0.0.1 --appendonly no --daemonize no \
                  --enable-debug-command yes --dir $dir {*}$args]
-    set pid [exec sh -c "[join [lmap w $cmd {format '%s' $w}] { }] >$log 2>&1; echo \$? >$rc" &]
+    exec sh -c "[join [lmap w $cmd {format '%s' $w}] { }] >$log 2>&1 & echo \$! >$pidf; wait \$!; echo \$? >$rc" &
+    set pid ""
+    set deadline [expr {[clock milliseconds] + 5000}]
+    while {$pid eq "" && [clock milliseconds] < $deadline} {
+        if {[file exists $pidf] && [file size $pidf] > 0} {
+            set f [open $pidf r]
+            set pid [string trim [read $f]]
+            close $f
+        } else {
+            after 10
+        }
+    }
+    if {$pid eq ""} { error "persist_spawn: $bin did not start" }
     return [list $pid $log $rc]
 }
 
