@@ -159,6 +159,15 @@ static void pack_int(struct packed *pk, long long v)
 }
 
 /* Chooses the encoding for an element: integer when the bytes are a canonical integer. */
+/* Completes pk once its header and payload are set: the backlen and the total size. */
+static void pack_finish(struct packed *pk)
+{
+    size_t l = pk->hlen + pk->plen;
+    pk->blen = backlen_size(l);
+    backlen_write(pk->back, l, pk->blen);
+    pk->size = l + pk->blen;
+}
+
 static void entry_pack(struct packed *pk, const char *p, size_t len)
 {
     long long v;
@@ -180,10 +189,7 @@ static void entry_pack(struct packed *pk, const char *p, size_t len)
             pk->hlen = 5;
         }
     }
-    size_t l = pk->hlen + pk->plen;
-    pk->blen = backlen_size(l);
-    backlen_write(pk->back, l, pk->blen);
-    pk->size = l + pk->blen;
+    pack_finish(pk);
 }
 
 static inline void entry_write(unsigned char *out, const struct packed *pk)
@@ -682,21 +688,26 @@ size_t list_len(const struct obj *l)
     return list_of(l)->count;
 }
 
-void list_push(struct obj *l, enum list_where where, const char *p, size_t len)
+/* Puts the packed entry at the head or tail, opening a new node when the end one is full. */
+static void push_packed(struct list *L, enum list_where where, const struct packed *pk)
 {
-    struct list *L = list_of(l);
-    struct packed pk;
-    entry_pack(&pk, p, len);
     struct list_node *n = where == LIST_HEAD ? L->head : L->tail;
-    bool fresh = n == NULL || !node_allows(n, pk.size);
+    bool fresh = n == NULL || !node_allows(n, pk->size);
     if (fresh)
-        n = node_insert_after(L, where == LIST_HEAD ? NULL : L->tail, pk.size);
+        n = node_insert_after(L, where == LIST_HEAD ? NULL : L->tail, pk->size);
     else
-        n = node_reserve(L, node_plain(L, n), pk.size);
-    node_put(n, where == LIST_HEAD ? 0 : n->bytes, &pk);
+        n = node_reserve(L, node_plain(L, n), pk->size);
+    node_put(n, where == LIST_HEAD ? 0 : n->bytes, pk);
     L->count++;
     if (fresh)
         ends_fix(L);
+}
+
+void list_push(struct obj *l, enum list_where where, const char *p, size_t len)
+{
+    struct packed pk;
+    entry_pack(&pk, p, len);
+    push_packed(list_of(l), where, &pk);
 }
 
 struct obj *list_pop(struct obj *l, enum list_where where)
@@ -1100,22 +1111,10 @@ void list_tail_reserve(struct obj *l, size_t bytes)
 
 void list_push_int(struct obj *l, enum list_where where, long long v)
 {
-    struct list *L = list_of(l);
     struct packed pk;
     pack_int(&pk, v);
-    pk.blen = backlen_size(pk.hlen);
-    backlen_write(pk.back, pk.hlen, pk.blen);
-    pk.size = (size_t)pk.hlen + pk.blen;
-    struct list_node *n = where == LIST_HEAD ? L->head : L->tail;
-    bool fresh = n == NULL || !node_allows(n, pk.size);
-    if (fresh)
-        n = node_insert_after(L, where == LIST_HEAD ? NULL : L->tail, pk.size);
-    else
-        n = node_reserve(L, node_plain(L, n), pk.size);
-    node_put(n, where == LIST_HEAD ? 0 : n->bytes, &pk);
-    L->count++;
-    if (fresh)
-        ends_fix(L);
+    pack_finish(&pk);
+    push_packed(list_of(l), where, &pk);
 }
 
 bool list_entry_eq(const struct list_entry *e, const char *p, size_t len)
