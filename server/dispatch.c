@@ -11,7 +11,6 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "server/aof.h"
 #include "server/blocking.h"
 #include "server/cmd_server.h"
 #include "server/commands.h"
@@ -211,21 +210,18 @@ enum dispatch_result dispatch_command(struct conn *c)
     /* A failed background save stops writes (stop-writes-on-bgsave-error), and PING too:
      * Redis lets a monitoring PING see the problem. A failed AOF write does the same with
      * its own text until a retry succeeds; the RDB error wins when both hold (Redis 7.0). */
-    bool rdb_denied = persist_writes_denied();
-    int aof_errno = rdb_denied ? 0 : aof_write_error();
-    if ((rdb_denied || aof_errno != 0) &&
+    enum err disk_err;
+    int disk_errno;
+    if (persist_disk_error(&disk_err, &disk_errno) &&
         (((cmd->fn == cmd_exec ? cmd->flags | multi_queued_flags(c) : cmd->flags) & CMD_WRITE) ||
          cmd->fn == cmd_ping)) {
         cmd->rejected_calls++;
         multi_flag_error(c);
-        if (cmd->fn == cmd_exec && rdb_denied)
-            multi_exec_abort(c, ERR_MISCONF);
-        else if (cmd->fn == cmd_exec)
-            multi_exec_abort(c, ERR_MISCONF_AOF, strerror(aof_errno));
-        else if (rdb_denied)
-            reply_error(c, ERR_MISCONF);
+        /* ERR_MISCONF's text takes no argument; the extra one is ignored */
+        if (cmd->fn == cmd_exec)
+            multi_exec_abort(c, disk_err, strerror(disk_errno));
         else
-            reply_error(c, ERR_MISCONF_AOF, strerror(aof_errno));
+            reply_error(c, disk_err, strerror(disk_errno));
         return DISPATCH_DONE;
     }
     /* pub/sub: a RESP2 subscriber's connection carries pushes, so only commands whose

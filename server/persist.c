@@ -511,9 +511,16 @@ void persist_after_flushall(void)
         persist_save_sync(false);
 }
 
-bool persist_writes_denied(void)
+bool persist_disk_error(enum err *e, int *aof_errno)
 {
-    return !S.last_bgsave_ok && server.stop_writes_on_bgsave_err && have_save_points();
+    if (!S.last_bgsave_ok && server.stop_writes_on_bgsave_err && have_save_points()) {
+        *e = ERR_MISCONF;
+        *aof_errno = 0;
+        return true;
+    }
+    *aof_errno = aof_write_error();
+    *e = ERR_MISCONF_AOF;
+    return *aof_errno != 0;
 }
 
 bool persist_shutdown(int flags)

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "server/errors.h"
 #include "storage/rdb.h"
 #include "utils/buf.h"
 
@@ -70,9 +71,11 @@ void persist_bgsave_schedule(void);
  * schedule. Call from server_cron(). */
 void persist_cron(void);
 
-/* True when writes must be refused with MISCONF: the last background save failed,
- * stop-writes-on-bgsave-error is on and save points exist (Redis's rule). */
-bool persist_writes_denied(void);
+/* True when writes (and PING) must be refused because the disk failed, in Redis 7.0's order:
+ * the last background save failed while stop-writes-on-bgsave-error is on and save points
+ * exist (*e = ERR_MISCONF), else an AOF write or fsync failed (*e = ERR_MISCONF_AOF, whose
+ * text takes strerror(*aof_errno)). Cheap: it runs before every command. */
+bool persist_disk_error(enum err *e, int *aof_errno);
 
 /* The shutdown sequence's persistence step (SHUTDOWN, SIGTERM/SIGINT): stops a running
  * child, then saves if save points exist or SHUTDOWN SAVE asked, unless NOSAVE or a load is

@@ -36,7 +36,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "server/aof.h"
 #include "server/commands.h"
 #include "server/conn.h"
 #include "server/dispatch.h"
@@ -400,12 +399,12 @@ static const char *call_refusal(lua_State *L, int argc, struct cmd **out)
     if ((cmd->flags & CMD_WRITE) && S.run.read_only)
         return "ERR Write commands are not allowed from read-only scripts.";
     /* a failed background save or AOF write stops a script's writes as it stops a client's */
-    if ((cmd->flags & CMD_WRITE) && persist_writes_denied())
-        return err_format(ERR_MISCONF);
-    if ((cmd->flags & CMD_WRITE) && aof_write_error() != 0) {
-        static char aof_msg[256];
-        snprintf(aof_msg, sizeof(aof_msg), err_format(ERR_MISCONF_AOF), strerror(aof_write_error()));
-        return aof_msg;
+    enum err disk_err;
+    int disk_errno;
+    if ((cmd->flags & CMD_WRITE) && persist_disk_error(&disk_err, &disk_errno)) {
+        static char msg[512];
+        snprintf(msg, sizeof(msg), err_format(disk_err), strerror(disk_errno));
+        return msg;
     }
     *out = cmd;
     return NULL;
@@ -879,15 +878,12 @@ void script_run(struct conn *c, const char *sha, size_t sha_len, int nkeys,
     }
     /* A script that declares flags and may write is refused up front under MISCONF; one
      * without a shebang finds out at its first write (Redis 7.0). */
-    if ((s->flags & SCRIPT_HAS_SHEBANG) && !(s->flags & SCRIPT_NO_WRITES)) {
-        if (persist_writes_denied()) {
-            reply_error(c, ERR_MISCONF);
-            return;
-        }
-        if (aof_write_error() != 0) {
-            reply_error(c, ERR_MISCONF_AOF, strerror(aof_write_error()));
-            return;
-        }
+    enum err disk_err;
+    int disk_errno;
+    if ((s->flags & SCRIPT_HAS_SHEBANG) && !(s->flags & SCRIPT_NO_WRITES) &&
+        persist_disk_error(&disk_err, &disk_errno)) {
+        reply_error(c, disk_err, strerror(disk_errno));
+        return;
     }
     lua_State *L = S.L;
     int base = lua_gettop(L);
