@@ -221,11 +221,13 @@ static int l_globals_index(lua_State *L)
 
 /* Replaces the table at the top of the stack with a read-only proxy of it. index_fn, when
  * not NULL, replaces plain read-through (the globals' nonexistent-variable check). */
-static void make_proxy(lua_State *L, lua_CFunction index_fn)
+/* Makes the table at the top of the stack a read-only proxy of the table at index real (an
+ * absolute index): reads go to index_fn, or straight through to real when it is NULL; writes
+ * raise; the proxy is registered so that pairs/next can walk real. Leaves the stack as it
+ * was. */
+static void protect_as_proxy(lua_State *L, int real, lua_CFunction index_fn)
 {
-    int real = lua_gettop(L);
-    lua_newtable(L); /* proxy */
-    lua_newtable(L); /* its metatable */
+    lua_newtable(L); /* the proxy's metatable */
     if (index_fn != NULL)
         lua_pushcfunction(L, index_fn);
     else
@@ -243,6 +245,13 @@ static void make_proxy(lua_State *L, lua_CFunction index_fn)
     lua_pushvalue(L, real);
     lua_rawset(L, -3);
     lua_pop(L, 1);
+}
+
+static void make_proxy(lua_State *L, lua_CFunction index_fn)
+{
+    int real = lua_gettop(L);
+    lua_newtable(L); /* proxy */
+    protect_as_proxy(L, real, index_fn);
     lua_replace(L, real);
 }
 
@@ -1063,22 +1072,9 @@ static void protect_globals(lua_State *L)
         lua_pushnil(L);
         lua_rawset(L, LUA_GLOBALSINDEX);
     }
+    /* the emptied globals become a proxy of hidden, and _G names them */
     lua_pushvalue(L, LUA_GLOBALSINDEX);
-    lua_newtable(L);
-    lua_pushcfunction(L, l_globals_index);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, l_readonly_newindex);
-    lua_setfield(L, -2, "__newindex");
-    lua_pushboolean(L, 0);
-    lua_setfield(L, -2, "__metatable");
-    lua_setmetatable(L, -2);
-    /* Register it as a proxy of hidden, and make _G name it. */
-    lua_pushlightuserdata(L, &REG_PROXIES);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-    lua_pushvalue(L, -2);
-    lua_pushvalue(L, hidden);
-    lua_rawset(L, -3);
-    lua_pop(L, 1);
+    protect_as_proxy(L, hidden, l_globals_index);
     lua_pushliteral(L, "_G");
     lua_pushvalue(L, -2);
     lua_rawset(L, hidden);
