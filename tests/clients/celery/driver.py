@@ -14,13 +14,16 @@ import signal
 import subprocess
 import sys
 import time
-import traceback
 
 from celery import chain, chord, group
 from celery.exceptions import TaskRevokedError
 from celery.result import ResultSet
 
 import kvd_tasks
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import checks  # noqa: E402 - tests/clients/checks.py, shared with the other driver
+from checks import check, expect  # noqa: E402
 from kvd_tasks import (add, boom, flaky, late, mul, record, scratch, slow_add, stamp,
                        tsum)
 
@@ -29,32 +32,6 @@ T = 20            # seconds any single result may take
 BENCH_N = 2000
 # `--break` makes one expectation wrong on purpose: proves a failing check is reported.
 BREAK = "--break" in sys.argv
-
-passed = 0
-failed = 0
-
-
-def check(name, fn):
-    """Runs one check; a wrong value or any exception is a failure, reported with detail."""
-    global passed, failed
-    started = time.time()
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - every failure must be reported, not raised
-        failed += 1
-        print("[err] %s (%.1fs): %s: %s" % (name, time.time() - started, type(e).__name__, e))
-        tb = traceback.format_exc().strip().splitlines()
-        print("      " + "\n      ".join(tb[-6:]))
-    else:
-        passed += 1
-        print("[ok] %s (%.1fs)" % (name, time.time() - started))
-    sys.stdout.flush()
-
-
-def expect(what, want, got):
-    if want != got:
-        raise AssertionError("%s: expected %r, got %r" % (what, want, got))
-
 
 def wait_until(what, cond, timeout):
     end = time.time() + timeout
@@ -332,8 +309,8 @@ def main():
     check("celery beat produces periodic runs", c_beat)
     check("acks_late task redelivered after SIGKILL and the visibility timeout",
           lambda: c_acks_late(tmp))
-    print("celery checks: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    print("celery checks: %d passed, %d failed" % (checks.passed, checks.failed))
+    return 1 if checks.failed else 0
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ import math
 import os
 import sys
 import time
-import traceback
 
 import redis
 from rq import Queue
@@ -21,33 +20,12 @@ from rq.registry import FailedJobRegistry, FinishedJobRegistry, ScheduledJobRegi
 
 import rq_jobs
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import checks  # noqa: E402 - tests/clients/checks.py, shared with the other driver
+from checks import check, expect  # noqa: E402
+
 T = 20            # seconds any single job may take
 BREAK = "--break" in sys.argv   # one wrong expectation on purpose: proves failures show
-
-passed = 0
-failed = 0
-
-
-def check(name, fn):
-    global passed, failed
-    started = time.time()
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - every failure must be reported, not raised
-        failed += 1
-        print("[err] %s (%.1fs): %s: %s" % (name, time.time() - started, type(e).__name__, e))
-        tb = traceback.format_exc().strip().splitlines()
-        print("      " + "\n      ".join(tb[-6:]))
-    else:
-        passed += 1
-        print("[ok] %s (%.1fs)" % (name, time.time() - started))
-    sys.stdout.flush()
-
-
-def expect(what, want, got):
-    if want != got:
-        raise AssertionError("%s: expected %r, got %r" % (what, want, got))
-
 
 def worker_alive():
     """run.sh passes the worker's process group; a dead worker fails checks at once."""
@@ -143,8 +121,8 @@ def main():
     check("depends_on runs the dependent job after its parent", c_depends)
     check("enqueue_in runs through the scheduler, not early", c_enqueue_in)
     check("Queue.empty() (a Lua script) drops parked jobs", c_empty)
-    print("rq checks: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    print("rq checks: %d passed, %d failed" % (checks.passed, checks.failed))
+    return 1 if checks.failed else 0
 
 
 if __name__ == "__main__":
