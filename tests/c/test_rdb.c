@@ -19,6 +19,7 @@
 #include "tests/c/check.h"
 #include "tests/tools/ksdump.h"
 #include "tests/tools/ksfill.h"
+#include "tests/tools/streamcheck.h"
 #include "utils/crc64.h"
 #include "utils/rand.h"
 
@@ -935,35 +936,6 @@ static void resign(unsigned char *p, size_t n)
         p[n - 8 + i] = (unsigned char)(crc >> (8 * i));
 }
 
-/* Exercises a decoded stream the way commands would (iterate both ways, delete, add, trim):
- * a value that passed validation must never trip kvd's stream invariants. */
-static void stream_exercise(struct obj *o)
-{
-    struct stream_iter it;
-    struct stream_id lo = {0, 0}, hi = {UINT64_MAX, UINT64_MAX}, id, first = {0, 0};
-    uint64_t nf, fwd = 0, rev = 0;
-    const char *f, *v;
-    size_t fl, vl;
-    stream_iter_init(&it, o, &lo, &hi, false);
-    while (stream_iter_next(&it, &id, &nf)) {
-        if (fwd++ == 0)
-            first = id;
-        while (stream_iter_field(&it, &f, &fl, &v, &vl))
-            ;
-    }
-    stream_iter_init(&it, o, &lo, &hi, true);
-    while (stream_iter_next(&it, &id, &nf))
-        rev++;
-    CHECK(fwd == rev && fwd == stream_len(o));
-    if (fwd > 0)
-        CHECK(stream_delete(o, &first));
-    struct slice fv[2] = {{"f", 1}, {"v", 1}};
-    struct stream_id added;
-    stream_add(o, fv, 1, NULL, true, 1, &added);
-    struct stream_trim t = {.strategy = STREAM_TRIM_MAXLEN, .maxlen = 1};
-    stream_trim(o, &t);
-}
-
 static void test_stream_corruption(void)
 {
     unsigned char good[512], p[512];
@@ -993,7 +965,7 @@ static void test_stream_corruption(void)
             CHECK((st == RDB_OK) == (r != NULL));
             if (r != NULL && r->type == OBJ_STREAM) {
                 loaded++;
-                stream_exercise(r);
+                CHECK(streamcheck_exercise(r));
             }
             if (r != NULL)
                 obj_release(r);
