@@ -86,29 +86,6 @@ void cmd_dump(struct cmd_ctx *ctx)
     buf_deinit(&out);
 }
 
-static bool policy_is_lfu(void)
-{
-    char name[64] = "";
-    return config_get_value("maxmemory-policy", name, sizeof(name)) && strstr(name, "lfu") != NULL;
-}
-
-/* Redis's objectSetLRUOrLFU: FREQ counts only under an LFU policy, IDLETIME only otherwise. */
-static void set_lru_or_lfu(struct obj *o, long long freq, long long idle)
-{
-    if (policy_is_lfu()) {
-        if (freq >= 0) {
-            uint32_t minutes = (uint32_t)((server.mstime / 60000) & 65535);
-            o->lru = (minutes << 8) | (uint32_t)freq;
-        }
-    } else if (idle >= 0) {
-        long long abs = (long long)obj_lru_clock - idle;
-        /* A wrapped clock: the best that can be said is "long ago", half the range away. */
-        if (abs < 0)
-            abs = ((long long)obj_lru_clock + OBJ_LRU_MAX / 2) % OBJ_LRU_MAX;
-        o->lru = (uint32_t)abs;
-    }
-}
-
 /* RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency] */
 void cmd_restore(struct cmd_ctx *ctx)
 {
@@ -189,7 +166,8 @@ void cmd_restore(struct cmd_ctx *ctx)
     db_add(ctx->db, key->p, key->len, val);
     if (ttl != 0)
         db_set_expire(ctx->db, key->p, key->len, ttl);
-    set_lru_or_lfu(val, freq, idle);
+    /* FREQ counts only under an LFU policy, IDLETIME only otherwise. */
+    persist_set_lru_or_lfu(val, freq, idle);
     obj_release(val);
     notify_keyspace_event(NOTIFY_GENERIC, "restore", key->p, key->len, ctx->db->id);
     server.dirty++;

@@ -27,8 +27,13 @@
 #include "server/reply.h"
 #include "server/server.h"
 #include "storage/db.h"
+#include "storage/hash.h"
+#include "storage/list.h"
 #include "storage/obj.h"
+#include "storage/set.h"
 #include "storage/str.h"
+#include "storage/stream.h"
+#include "storage/zset.h"
 #include "utils/buf.h"
 #include "utils/mem.h"
 #include "utils/sha1.h"
@@ -433,24 +438,125 @@ static bool conn_is_local(const struct conn *c)
            strncmp(c->addr, "[::1]:", 6) == 0;
 }
 
-/* Feeds one value into a digest: its type, then its bytes. Aggregates are digested by type
- * only until their storage modules offer a way to walk them. */
-static void digest_value(struct sha1 *s, const struct obj *o)
+/* Redis 7.0's DEBUG DIGEST scheme, so digests compare across the two servers. Two steps
+ * build everything: "xor" folds SHA1(bytes) into a running 20-byte digest (order-free, for
+ * unordered collections), "mix" does that and then replaces the digest by its own SHA1
+ * (order-sensitive, for sequences). */
+static void digest_xor(unsigned char d[20], const void *p, size_t len)
 {
-    unsigned char type = (unsigned char)o->type;
-    sha1_update(s, &type, 1);
-    if (o->type == OBJ_STRING) {
+    unsigned char h[20];
+    struct sha1 s;
+    sha1_init(&s);
+    sha1_update(&s, p, len);
+    sha1_final(&s, h);
+    for (int i = 0; i < 20; i++)
+        d[i] ^= h[i];
+}
+
+static void digest_mix(unsigned char d[20], const void *p, size_t len)
+{
+    struct sha1 s;
+    digest_xor(d, p, len);
+    sha1_init(&s);
+    sha1_update(&s, d, 20);
+    sha1_final(&s, d);
+}
+
+/* A field/value or member/score pair: mixed into its own digest, which is then xored in, so
+ * pairs may come in any order. */
+static void digest_pair(unsigned char d[20], const char *a, size_t alen, const char *b,
+                        size_t blen)
+{
+    unsigned char e[20] = {0};
+    digest_mix(e, a, alen);
+    digest_mix(e, b, blen);
+    digest_xor(d, e, 20);
+}
+
+/* Adds one value to d: its type as a 4-byte big-endian number, its contents, and whether key
+ * has a TTL (not the time). Scores are text as printf's %.17g writes them, whatever the
+ * encoding; stream entries are their IDs written "ms.seq" (a dot, unlike replies), then
+ * each field and value, in order. */
+static void digest_value(unsigned char d[20], struct db *db, const char *key, size_t klen,
+                         struct obj *o)
+{
+    unsigned char type[4] = {0, 0, 0, (unsigned char)o->type};
+    digest_mix(d, type, 4);
+    switch (o->type) {
+    case OBJ_STRING: {
         char tmp[NUM_LL_MAXLEN];
         size_t len;
         const char *p = str_bytes(o, tmp, &len);
-        sha1_update(s, p, len);
+        digest_mix(d, p, len);
+        break;
     }
-}
-
-static void digest_xor(unsigned char acc[20], const unsigned char d[20])
-{
-    for (int i = 0; i < 20; i++)
-        acc[i] ^= d[i];
+    case OBJ_LIST: {
+        struct list_iter it;
+        struct list_entry e;
+        if (list_len(o) == 0)
+            break;
+        list_iter_init(&it, o, 0, LIST_TAIL);
+        while (list_iter_next(&it, &e))
+            digest_mix(d, e.p, e.len);
+        break;
+    }
+    case OBJ_SET: {
+        struct set_iter it;
+        const char *p;
+        size_t len;
+        set_iter_init(&it, o);
+        while (set_iter_next(&it, &p, &len))
+            digest_xor(d, p, len);
+        set_iter_done(&it);
+        break;
+    }
+    case OBJ_ZSET: {
+        struct zset_iter it;
+        struct zset_elem e;
+        size_t n = zset_len(o);
+        if (n == 0)
+            break;
+        zset_iter_init(&it, o, 0, n, false);
+        while (zset_iter_next(&it, &e)) {
+            char sc[64];
+            int sl = snprintf(sc, sizeof(sc), "%.17g", e.score);
+            digest_pair(d, e.p, e.len, sc, (size_t)sl);
+        }
+        break;
+    }
+    case OBJ_HASH: {
+        struct hash_iter it;
+        const char *f, *v;
+        size_t fl, vl;
+        hash_iter_init(&it, o);
+        while (hash_iter_next(&it, &f, &fl, &v, &vl))
+            digest_pair(d, f, fl, v, vl);
+        hash_iter_done(&it);
+        break;
+    }
+    case OBJ_STREAM: {
+        struct stream_iter it;
+        struct stream_id id;
+        uint64_t nf;
+        struct stream_id lo = {0, 0}, hi = {UINT64_MAX, UINT64_MAX};
+        stream_iter_init(&it, o, &lo, &hi, false);
+        while (stream_iter_next(&it, &id, &nf)) {
+            char idt[48];
+            int il = snprintf(idt, sizeof(idt), "%llu.%llu", (unsigned long long)id.ms,
+                              (unsigned long long)id.seq);
+            digest_mix(d, idt, (size_t)il);
+            const char *f, *v;
+            size_t fl, vl;
+            while (stream_iter_field(&it, &f, &fl, &v, &vl)) {
+                digest_mix(d, f, fl);
+                digest_mix(d, v, vl);
+            }
+        }
+        break;
+    }
+    }
+    if (db_get_expire(db, key, klen) != -1)
+        digest_xor(d, "!!expire!!", 10);
 }
 
 static void reply_digest(struct conn *c, const unsigned char d[20])
@@ -461,31 +567,27 @@ static void reply_digest(struct conn *c, const unsigned char d[20])
     reply_bulk(c, hex, 40);
 }
 
-/* DEBUG DIGEST: XOR of one hash per key (db, name, value, TTL), so the order keys are visited
- * in does not matter and an empty dataset is all zeros, as in Redis. */
+/* DEBUG DIGEST: per key, its name mixed with its value's digest, xored into the total, so the
+ * order keys are visited in does not matter; each non-empty db's number is mixed in first
+ * (the same data in another db differs). An empty dataset is all zeros, as in Redis. */
 static void debug_digest(struct cmd_ctx *ctx)
 {
     unsigned char acc[20] = {0};
     for (int i = 0; i < server.ks.ndb; i++) {
         struct db *db = &server.ks.dbs[i];
+        if (db_size(db) == 0)
+            continue;
+        unsigned char dbid[4] = {(unsigned char)(i >> 24), (unsigned char)(i >> 16),
+                                 (unsigned char)(i >> 8), (unsigned char)i};
+        digest_mix(acc, dbid, 4);
         struct dict_iter it;
         dict_iter_init(&it, db->keys, false);
         struct dict_entry *de;
         while ((de = dict_iter_next(&it)) != NULL) {
-            struct sha1 s;
-            unsigned char d[20];
-            int32_t dbid = i;
-            sha1_init(&s);
-            sha1_update(&s, &dbid, sizeof(dbid));
-            uint32_t klen = de->klen;
-            sha1_update(&s, &klen, sizeof(klen));
-            sha1_update(&s, de->key, de->klen);
-            digest_value(&s, de->v.ptr);
-            struct dict_entry *ex = dict_find(db->expires, de->key, de->klen);
-            long long when = ex != NULL ? (long long)ex->v.i : -1;
-            sha1_update(&s, &when, sizeof(when));
-            sha1_final(&s, d);
-            digest_xor(acc, d);
+            unsigned char d[20] = {0};
+            digest_mix(d, de->key, de->klen);
+            digest_value(d, db, de->key, de->klen, de->v.ptr);
+            digest_xor(acc, d, 20);
         }
         dict_iter_done(&it);
     }
@@ -500,12 +602,8 @@ static void debug_digest_value(struct cmd_ctx *ctx)
         unsigned char d[20] = {0};
         struct obj *o = db_lookup(ctx->db, ctx->argv[i].p, ctx->argv[i].len,
                                   DB_LOOKUP_NOTOUCH | DB_LOOKUP_NOSTATS);
-        if (o != NULL) {
-            struct sha1 s;
-            sha1_init(&s);
-            digest_value(&s, o);
-            sha1_final(&s, d);
-        }
+        if (o != NULL)
+            digest_value(d, ctx->db, ctx->argv[i].p, ctx->argv[i].len, o);
         reply_digest(ctx->c, d);
     }
 }

@@ -26,6 +26,7 @@
 
 #include "server/aof.h"
 #include "server/cmd_server.h"
+#include "server/config.h"
 #include "server/log.h"
 #include "server/server.h"
 #include "storage/rdb.h"
@@ -191,6 +192,65 @@ void persist_rdb_opts(struct rdb_save_opts *o, struct persist_aux *a, bool aof_b
     o->checksum = server.rdbchecksum;
     o->aux = a->aux;
     o->naux = sizeof(a->aux) / sizeof(a->aux[0]);
+    /* Redis 7.0 writes IDLE or FREQ before every key under an LRU or LFU policy. */
+    o->evict = persist_evict_field();
+    o->lru_clock = obj_lru_clock;
+    o->lfu_minutes = (uint32_t)((server.mstime / 60000) & 65535);
+    char decay[24] = "1";
+    config_get_value("lfu-decay-time", decay, sizeof(decay));
+    o->lfu_decay_time = (unsigned)strtoul(decay, NULL, 10);
+}
+
+enum rdb_evict_field persist_evict_field(void)
+{
+    char name[64] = "";
+    config_get_value("maxmemory-policy", name, sizeof(name));
+    if (strstr(name, "lfu") != NULL)
+        return RDB_EVICT_FREQ;
+    return strstr(name, "lru") != NULL ? RDB_EVICT_IDLE : RDB_EVICT_NONE;
+}
+
+/* Immortal shared integers keep no clock of their own (reads do not stamp them either). */
+static void apply_lru_or_lfu(struct obj *o, bool lfu, long long freq, long long idle)
+{
+    if (o->refcount == OBJ_IMMORTAL)
+        return;
+    if (lfu) {
+        if (freq >= 0) {
+            uint32_t minutes = (uint32_t)((server.mstime / 60000) & 65535);
+            o->lru = (minutes << 8) | (uint32_t)(freq & 255);
+        }
+    } else if (idle >= 0) {
+        /* As Redis 7.0.15: a stamp before the clock's zero moves up by OBJ_LRU_MAX once
+         * (so an idle time up to that reads back exactly through the wrapped reading), and
+         * anything still negative keeps its low 24 bits. Measured there: IDLETIME 16777215
+         * reads 0, 16777216 reads 1, 20000000 reads 3222784, 100000000 reads 16113920. */
+        long long stamp = (long long)obj_lru_clock - idle;
+        if (stamp < 0)
+            stamp += OBJ_LRU_MAX;
+        o->lru = (uint32_t)((unsigned long long)stamp & OBJ_LRU_MAX);
+    }
+}
+
+void persist_set_lru_or_lfu(struct obj *o, long long freq, long long idle)
+{
+    apply_lru_or_lfu(o, persist_evict_field() == RDB_EVICT_FREQ, freq, idle);
+}
+
+/* rdb_evict_fn for loads; ud points to whether an LFU policy was in force when they began. */
+static void on_evict(void *ud, struct obj *val, long long idle, int freq)
+{
+    apply_lru_or_lfu(val, *(const bool *)ud, freq, idle);
+}
+
+void persist_rdb_load_opts(struct rdb_load_opts *o)
+{
+    static bool lfu;
+    lfu = persist_evict_field() == RDB_EVICT_FREQ;
+    rdb_load_opts_init(o);
+    o->verify_checksum = server.rdbchecksum;
+    o->on_evict = on_evict;
+    o->evict_ud = &lfu;
 }
 
 /* Writes the keyspace to dir/temp-<pid>.rdb, fsyncs it and renames it over dbfilename, so a
@@ -607,8 +667,7 @@ static enum rdb_status load_file(struct keyspace *ks, const char *path, struct r
     S.load_log_us = mono_us();
     S.loading = true;
     struct rdb_load_opts o;
-    rdb_load_opts_init(&o);
-    o.verify_checksum = server.rdbchecksum;
+    persist_rdb_load_opts(&o);
     o.drop_expired_ms = time_ms();
     o.progress = load_progress;
     if (server.loading_events_interval_bytes > 0)

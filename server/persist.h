@@ -27,6 +27,20 @@ struct persist_aux {
  * (redis-ver, redis-bits, ctime, used-mem, aof-base: 1 for an AOF base file). */
 void persist_rdb_opts(struct rdb_save_opts *o, struct persist_aux *a, bool aof_base);
 
+/* The eviction field the configured maxmemory-policy puts in RDB files: FREQ for the LFU
+ * policies, IDLE for the LRU ones, none otherwise. */
+enum rdb_evict_field persist_evict_field(void);
+
+/* Redis's objectSetLRUOrLFU, for RESTORE and loads: under an LFU policy a freq >= 0 becomes
+ * o's counter, stamped now; under any other policy an idle >= 0 (seconds) back-dates o's LRU
+ * stamp. -1 leaves that part alone. Immortal shared integers are never changed. */
+void persist_set_lru_or_lfu(struct obj *o, long long freq, long long idle);
+
+/* Load options as every RDB load in the server wants them (startup, DEBUG RELOAD, the AOF's
+ * RDB preamble): rdbchecksum, and IDLE/FREQ records applied as persist_set_lru_or_lfu() does,
+ * with the policy read once now. */
+void persist_rdb_load_opts(struct rdb_load_opts *o);
+
 /* Startup: loads server.dbfilename from the current dir (config's `dir`) into server.ks if
  * it exists. Serves clients between chunks (they get -LOADING) when serve_clients is true.
  * A corrupt or truncated file is logged with its offset and the process exits with status 1;

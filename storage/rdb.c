@@ -13,6 +13,7 @@
 #include "storage/rdb.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -468,6 +469,29 @@ void rdb_save_opts_init(struct rdb_save_opts *o)
     o->checksum = true;
 }
 
+/* Idle seconds of o against clock, the stamp taken as older than clock when it is above it
+ * (the 24-bit clock wrapped since), as OBJECT IDLETIME reads it. */
+static uint64_t idle_seconds(const struct obj *o, uint32_t clock)
+{
+    uint32_t now = clock & OBJ_LRU_MAX;
+    if (now >= o->lru)
+        return now - o->lru;
+    return (uint64_t)now + (OBJ_LRU_MAX - o->lru);
+}
+
+/* The LFU counter (low 8 bits of lru) less one per decay_time minutes since its 16-bit
+ * minutes stamp (high bits): Redis saves the decayed value, without storing it back. */
+static unsigned lfu_decayed(const struct obj *o, uint32_t minutes, unsigned decay_time)
+{
+    unsigned stamp = o->lru >> 8, counter = o->lru & 255;
+    unsigned now = minutes & 65535;
+    unsigned elapsed = now >= stamp ? now - stamp : 65535 - stamp + now;
+    if (decay_time == 0)
+        return counter;
+    unsigned periods = elapsed / decay_time;
+    return periods >= counter ? 0 : counter - periods;
+}
+
 static void save_db(struct writer *w, const struct db *db, int id, const struct rdb_save_opts *o,
                     uint64_t *keys, bool *aborted)
 {
@@ -492,6 +516,15 @@ static void save_db(struct writer *w, const struct db *db, int id, const struct 
             }
         }
         const struct obj *val = e->v.ptr;
+        if (o->evict == RDB_EVICT_IDLE) {
+            w_u8(w, OP_IDLE);
+            w_len(w, idle_seconds(val, o->lru_clock));
+        } else if (o->evict == RDB_EVICT_FREQ) {
+            unsigned char b[2] = {OP_FREQ,
+                                  (unsigned char)lfu_decayed(val, o->lfu_minutes,
+                                                             o->lfu_decay_time)};
+            w_bytes(w, b, 2);
+        }
         w_u8(w, value_type(val));
         w_string(w, e->key, e->klen);
         write_value_body(w, val);
@@ -1590,7 +1623,8 @@ static enum rdb_status load(struct reader *r, struct keyspace *ks, const struct 
     r->rdbver = ver;
     info->version = ver;
     struct db *db = &ks->dbs[0];
-    long long expire = -1;
+    long long expire = -1, idle = -1;
+    int freq = -1;
     uint64_t every = o->progress_bytes ? o->progress_bytes : 2 * 1024 * 1024, last = 0;
     for (;;) {
         if (o->progress != NULL && r_off(r) - last >= every) {
@@ -1619,12 +1653,16 @@ static enum rdb_status load(struct reader *r, struct keyspace *ks, const struct 
             expire = (long long)(int32_t)get_le(d, 4) * 1000;
             continue;
         case OP_FREQ:
-            if (r_take(r, 1) == NULL)
+            if ((d = r_take(r, 1)) == NULL)
                 return RDB_ERR_FORMAT;
+            freq = d[0];
             continue;
         case OP_IDLE:
             if (!r_len(r, &a, NULL))
                 return RDB_ERR_FORMAT;
+            /* Clamped rather than refused: Redis takes any length, and the server only
+             * subtracts it from a 24-bit clock. */
+            idle = a > (uint64_t)LLONG_MAX ? LLONG_MAX : (long long)a;
             continue;
         case OP_EOF:
             break;
@@ -1701,8 +1739,11 @@ static enum rdb_status load(struct reader *r, struct keyspace *ks, const struct 
             r->key = NULL;
             if (v == RV_ERR)
                 return r->err != NULL && r->err->st != RDB_OK ? r->err->st : RDB_ERR_FORMAT;
-            long long when = expire;
-            expire = -1;
+            long long when = expire, key_idle = idle;
+            int key_freq = freq;
+            /* Like the TTL, these belong to this key only, loaded or skipped. */
+            expire = idle = -1;
+            freq = -1;
             if (v == RV_EMPTY)
                 continue; /* Redis skips empty collections too */
             if (o->drop_expired_ms > 0 && when != -1 && when < o->drop_expired_ms) {
@@ -1724,6 +1765,8 @@ static enum rdb_status load(struct reader *r, struct keyspace *ks, const struct 
             e->v.ptr = val;
             if (when != -1)
                 dict_add(db->expires, k, kl, NULL)->v.i = when;
+            if ((key_idle >= 0 || key_freq >= 0) && o->on_evict != NULL)
+                o->on_evict(o->evict_ud, val, key_idle, key_freq);
             info->keys_loaded++;
             continue;
         }

@@ -81,6 +81,14 @@ struct rdb_aux {
     size_t vlen;
 };
 
+/* Which eviction field Redis 7.0 writes before each key: it depends on the maxmemory-policy
+ * kind, which only the server knows. */
+enum rdb_evict_field {
+    RDB_EVICT_NONE = 0, /* no LRU/LFU policy: nothing is written */
+    RDB_EVICT_IDLE,     /* an LRU policy: IDLE (248) + idle seconds as a length */
+    RDB_EVICT_FREQ,     /* an LFU policy: FREQ (249) + the decayed counter as one byte */
+};
+
 struct rdb_save_opts {
     bool compress;  /* rdbcompression: LZF for strings longer than 20 bytes when it saves space */
     bool checksum;  /* rdbchecksum: false writes eight zero bytes after EOF (Redis: "no check") */
@@ -89,6 +97,11 @@ struct rdb_save_opts {
     rdb_save_progress_fn *progress; /* may be NULL */
     void *progress_ud;
     uint64_t progress_keys; /* 0 means 1024 */
+    enum rdb_evict_field evict; /* RDB_EVICT_NONE unless the server sets it */
+    uint32_t lru_clock;      /* IDLE: the seconds clock obj lru fields compare to (wraps at
+                              * OBJ_LRU_MAX) */
+    uint32_t lfu_minutes;    /* FREQ: minutes since the epoch, mod 65536 (the LFU stamp's clock) */
+    unsigned lfu_decay_time; /* FREQ: minutes per counter decrement; 0 never decays */
 };
 
 /* Zeroed options with compress and checksum on (Redis's defaults). */
@@ -96,7 +109,7 @@ void rdb_save_opts_init(struct rdb_save_opts *o);
 
 /* Writes the whole keyspace as an RDB v10 stream: header, aux fields, then for each non-empty
  * db SELECTDB, RESIZEDB and its keys (EXPIRETIME_MS before keys with a TTL; expired keys are
- * still written, as Redis does), EOF and the checksum. Read-only walk of ks (safe in a fork
+ * still written, as Redis does; then IDLE or FREQ per o->evict), EOF and the checksum. Read-only walk of ks (safe in a fork
  * child). *bytes_out (may be NULL) receives the total bytes written. Does not fsync.
  * Returns RDB_OK, RDB_ERR_IO (sink failed; errno in err) or RDB_ERR_ABORTED. O(data). */
 enum rdb_status rdb_save(const struct keyspace *ks, const struct rdb_save_opts *o,
@@ -120,6 +133,11 @@ typedef void rdb_aux_fn(void *ud, const char *key, size_t klen, const char *val,
  * the call). Return false to refuse the file. */
 typedef bool rdb_function_fn(void *ud, const char *code, size_t len);
 
+/* The value just added to the keyspace was preceded by IDLE and/or FREQ records: idle is the
+ * idle time in seconds or -1, freq the LFU counter (0..255) or -1. val is borrowed (the
+ * keyspace holds it); the callee may set val->lru. Not called for values without either. */
+typedef void rdb_evict_fn(void *ud, struct obj *val, long long idle, int freq);
+
 struct rdb_load_opts {
     bool verify_checksum;      /* rdbchecksum: check the trailer (a zero trailer always passes) */
     long long drop_expired_ms; /* > 0: skip keys whose expire time is below this (Redis as a
@@ -131,6 +149,8 @@ struct rdb_load_opts {
     void *aux_ud;
     rdb_function_fn *on_function; /* NULL: files holding functions are RDB_ERR_UNSUPPORTED */
     void *function_ud;
+    rdb_evict_fn *on_evict; /* NULL: IDLE and FREQ are read and dropped */
+    void *evict_ud;
 };
 
 void rdb_load_opts_init(struct rdb_load_opts *o);

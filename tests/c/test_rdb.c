@@ -4,7 +4,8 @@
  * compared with payloads captured from redis-server 7.0.15, hand-built blobs in the encodings
  * 7.0 no longer writes (ziplist, zipmap, quicklist of ziplists, plain list, zset with text
  * scores, RDB v6 second expiries), every error status, and truncation / byte corruption at every
- * offset of a small file (must fail cleanly, never crash or leak under ASan).
+ * offset of a small file (must fail cleanly, never crash or leak under ASan), and the IDLE/FREQ
+ * records written per eviction policy (bytes as Redis 7.0.15 writes them) and handed back on load.
  * Links storage/ + protocol/ + utils/ only. Runs in about 2 s.
  *
  * SPDX-License-Identifier: BSD-3-Clause
@@ -1197,6 +1198,194 @@ static void test_list_export(void)
     obj_release(l);
 }
 
+/* ---- IDLE / FREQ (eviction fields) -------------------------------------------------------- */
+
+/* Whether the literal's bytes (NULs included) occur in h[0..hl). */
+#define HAS(h, hl, lit) (memmem((h), (hl), (lit), sizeof(lit) - 1) != NULL)
+
+struct evict_seen {
+    int n;
+    const struct obj *val[4];
+    long long idle[4];
+    int freq[4];
+};
+
+static void record_evict(void *ud, struct obj *val, long long idle, int freq)
+{
+    struct evict_seen *s = ud;
+    if (s->n < 4) {
+        s->val[s->n] = val;
+        s->idle[s->n] = idle;
+        s->freq[s->n] = freq;
+    }
+    s->n++;
+}
+
+/* Index of the call that carried v, or -1. */
+static int evict_call(const struct evict_seen *s, const struct obj *v)
+{
+    for (int i = 0; i < s->n && i < 4; i++)
+        if (s->val[i] == v)
+            return i;
+    return -1;
+}
+
+static void add_str(struct keyspace *ks, const char *k, uint32_t lru)
+{
+    struct obj *v = str_new("hello", 5);
+    v->lru = lru & OBJ_LRU_MAX;
+    db_set(&ks->dbs[0], k, strlen(k), v, 0);
+    obj_release(v);
+}
+
+/* What rdb_save writes before each key under each eviction kind: the byte runs are copied from
+ * dump.rdb files redis-server 7.0.15 wrote (allkeys-lru: RESTORE ... IDLETIME 1000 and a wrapped
+ * 100000000; allkeys-lfu: RESTORE ... FREQ 100 and 255), and what the loader hands back. */
+static void test_evict_fields(void)
+{
+    struct keyspace a, b;
+    struct buf file;
+    struct rdb_error err;
+    const uint32_t clock = 283512;
+    buf_init(&file);
+
+    keyspace_init(&a, 16);
+    add_str(&a, "old", clock - 1000);
+    add_str(&a, "big", 946807); /* above the clock: wrapped, idle 16113920 */
+    add_str(&a, "new", clock);
+    struct rdb_save_opts o;
+    rdb_save_opts_init(&o);
+    o.evict = RDB_EVICT_IDLE;
+    o.lru_clock = clock;
+    CHECK_EQ_INT(rdb_save(&a, &o, mem_sink, &file, NULL, &err), RDB_OK);
+    CHECK(HAS(buf_head(&file), buf_used(&file), "\xf8\x43\xe8\x00\x03old\x05hello"));
+    CHECK(HAS(buf_head(&file), buf_used(&file),
+              "\xf8\x80\x00\xf5\xe1\x00\x00\x03" "big\x05hello"));
+    CHECK(HAS(buf_head(&file), buf_used(&file), "\xf8\x00\x00\x03new\x05hello"));
+    /* loaded back: one call per key with its own idle time, none with a freq */
+    struct evict_seen seen = {0};
+    struct rdb_load_opts lo;
+    rdb_load_opts_init(&lo);
+    lo.on_evict = record_evict;
+    lo.evict_ud = &seen;
+    keyspace_init(&b, 16);
+    CHECK_EQ_INT(rdb_load_mem(&b, buf_head(&file), buf_used(&file), &lo, NULL, NULL, &err),
+                 RDB_OK);
+    CHECK_EQ_INT(seen.n, 3);
+    static const char *const keys[] = {"old", "big", "new"};
+    static const long long idles[] = {1000, 16113920, 0};
+    for (int i = 0; i < 3; i++) {
+        int at = evict_call(&seen, db_lookup(&b.dbs[0], keys[i], 3, DB_LOOKUP_NOTOUCH));
+        CHECK(at >= 0);
+        if (at >= 0) {
+            CHECK_EQ_INT(seen.idle[at], idles[i]);
+            CHECK_EQ_INT(seen.freq[at], -1);
+        }
+    }
+    keyspace_deinit(&b);
+    /* without a hook the records are skipped and the data is the same */
+    keyspace_init(&b, 16);
+    CHECK_EQ_INT(load_mem(&b, buf_head(&file), buf_used(&file), true, &err), RDB_OK);
+    CHECK_EQ_INT((long long)db_size(&b.dbs[0]), 3);
+    keyspace_deinit(&b);
+    /* no LRU/LFU policy: nothing written */
+    size_t with_idle = buf_used(&file);
+    buf_clear(&file);
+    o.evict = RDB_EVICT_NONE;
+    CHECK_EQ_INT(rdb_save(&a, &o, mem_sink, &file, NULL, &err), RDB_OK);
+    CHECK_EQ_INT((long long)(with_idle - buf_used(&file)), 3 + 6 + 2); /* opcode + length each */
+    CHECK(!HAS(buf_head(&file), buf_used(&file), "\xf8\x00\x00\x03new"));
+    keyspace_deinit(&a);
+
+    /* FREQ: the counter less one per decay_time minutes since its stamp, the minutes clock
+     * wrapping at 65536 */
+    const uint32_t now = 1000;
+    keyspace_init(&a, 16);
+    add_str(&a, "f100", (now << 8) | 100);
+    add_str(&a, "f255", (now << 8) | 255);
+    add_str(&a, "dec", ((now - 30) << 8) | 50);  /* 30 minutes old: 50 - 30 */
+    add_str(&a, "gone", ((now - 90) << 8) | 50); /* 90 minutes old: decayed to 0 */
+    add_str(&a, "wrap", (65530u << 8) | 40);     /* stamped before the wrap: 1005 minutes */
+    o.evict = RDB_EVICT_FREQ;
+    o.lfu_minutes = now;
+    o.lfu_decay_time = 1;
+    buf_clear(&file);
+    CHECK_EQ_INT(rdb_save(&a, &o, mem_sink, &file, NULL, &err), RDB_OK);
+    const char *h = buf_head(&file);
+    size_t hl = buf_used(&file);
+    CHECK(HAS(h, hl, "\xf9\x64\x00\x04" "f100\x05hello"));
+    CHECK(HAS(h, hl, "\xf9\xff\x00\x04" "f255\x05hello"));
+    CHECK(HAS(h, hl, "\xf9\x14\x00\x03" "dec\x05hello"));
+    CHECK(HAS(h, hl, "\xf9\x00\x00\x04" "gone\x05hello"));
+    CHECK(HAS(h, hl, "\xf9\x00\x00\x04" "wrap\x05hello"));
+    /* decay 10 minutes per step: 30 minutes take 3; decay 0 never decays */
+    o.lfu_decay_time = 10;
+    buf_clear(&file);
+    CHECK_EQ_INT(rdb_save(&a, &o, mem_sink, &file, NULL, &err), RDB_OK);
+    CHECK(HAS(buf_head(&file), buf_used(&file), "\xf9\x2f\x00\x03" "dec"));
+    o.lfu_decay_time = 0;
+    buf_clear(&file);
+    CHECK_EQ_INT(rdb_save(&a, &o, mem_sink, &file, NULL, &err), RDB_OK);
+    CHECK(HAS(buf_head(&file), buf_used(&file), "\xf9\x32\x00\x04" "gone"));
+    memset(&seen, 0, sizeof(seen));
+    keyspace_init(&b, 16);
+    CHECK_EQ_INT(rdb_load_mem(&b, buf_head(&file), buf_used(&file), &lo, NULL, NULL, &err),
+                 RDB_OK);
+    CHECK_EQ_INT(seen.n, 5);
+    int at = evict_call(&seen, db_lookup(&b.dbs[0], "f255", 4, DB_LOOKUP_NOTOUCH));
+    CHECK(at >= 0);
+    if (at >= 0) {
+        CHECK_EQ_INT(seen.freq[at], 255);
+        CHECK_EQ_INT(seen.idle[at], -1);
+    }
+    keyspace_deinit(&b);
+    keyspace_deinit(&a);
+
+    /* A record belongs to the next key only, even when that key is skipped as expired; one
+     * key may carry both (a hand-made file) */
+    struct fb f;
+    buf_init(&f.b);
+    buf_append_str(&f.b, "REDIS0010");
+    fb_u8(&f, 254);
+    fb_len(&f, 0);
+    fb_u8(&f, 248);
+    fb_len(&f, 77);
+    fb_u8(&f, 252);
+    fb_le(&f.b, 5, 8); /* expired long ago: dropped */
+    fb_u8(&f, 0);
+    fb_str(&f, "expired");
+    fb_str(&f, "v");
+    fb_u8(&f, 0);
+    fb_str(&f, "plain");
+    fb_str(&f, "v");
+    fb_u8(&f, 249);
+    fb_u8(&f, 7);
+    fb_u8(&f, 248);
+    fb_len(&f, 70000);
+    fb_u8(&f, 0);
+    fb_str(&f, "both");
+    fb_str(&f, "v");
+    fb_u8(&f, 255);
+    fb_le(&f.b, 0, 8);
+    memset(&seen, 0, sizeof(seen));
+    lo.drop_expired_ms = 1000;
+    keyspace_init(&b, 16);
+    CHECK_EQ_INT(rdb_load_mem(&b, buf_head(&f.b), buf_used(&f.b), &lo, NULL, NULL, &err),
+                 RDB_OK);
+    CHECK_EQ_INT(seen.n, 1);
+    CHECK(seen.val[0] == db_lookup(&b.dbs[0], "both", 4, DB_LOOKUP_NOTOUCH));
+    CHECK_EQ_INT(seen.idle[0], 70000);
+    CHECK_EQ_INT(seen.freq[0], 7);
+    keyspace_deinit(&b);
+    /* cut inside a record: a format error, not a crash */
+    keyspace_init(&b, 16);
+    CHECK_EQ_INT(load_mem(&b, "REDIS0010\xfe\x00\xf9", 12, false, &err), RDB_ERR_FORMAT);
+    CHECK_EQ_INT(load_mem(&b, "REDIS0010\xfe\x00\xf8\x80\x00", 14, false, &err), RDB_ERR_FORMAT);
+    keyspace_deinit(&b);
+    buf_deinit(&f.b);
+    buf_deinit(&file);
+}
+
 int main(void)
 {
     obj_init_shared();
@@ -1213,5 +1402,6 @@ int main(void)
     test_stream_type15_and_groups();
     test_stream_corruption();
     test_list_export();
+    test_evict_fields();
     return check_done("test_rdb");
 }

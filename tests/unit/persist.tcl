@@ -1,7 +1,8 @@
 # tests/unit/persist.tcl: RDB snapshots from the server's side: SAVE, BGSAVE, LASTSAVE, save
 # points, SHUTDOWN SAVE/NOSAVE, saving on SIGTERM, DEBUG RELOAD, DUMP/RESTORE (every type,
 # option and error, payloads exchanged with a real redis-server), a killed BGSAVE child
-# (MISCONF, then recovery), corrupt and truncated files refused at startup, -LOADING.
+# (MISCONF, then recovery), corrupt and truncated files refused at startup, -LOADING, and the
+# IDLE/FREQ records of LRU/LFU policies across DEBUG RELOAD and restarts.
 # Written against redis-server 7.0 first (KVD_BIN=/usr/bin/redis-server), then kvd.
 # Cost: about 25 s (save points wait for the cron, restarts, a slowed-down load).
 
@@ -619,5 +620,100 @@ with_server {tags {persist}} {
         ::kvd::kill_pid $pid
         catch {exec true}
         if {$code} { return -options $opts $err }
+    }
+}
+
+# ---- IDLE and FREQ records (maxmemory-policy LRU / LFU) ----------------------------------
+# Redis 7.0 writes IDLE (idle seconds) before every key under an LRU policy and FREQ (the
+# decayed LFU counter) under an LFU one. Loading applies IDLE under any non-LFU policy and
+# FREQ only under an LFU one, relative to the load time (downtime is not idle time).
+
+set ::lrudir [::kvd::tmpdir]
+with_server [list tags {persist} overrides [list dir $::lrudir maxmemory-policy allkeys-lru]] {
+    test {LRU policy: IDLETIME survives SAVE, DEBUG RELOAD and a restart} {
+        r flushall
+        r set s hello
+        set payload [r dump s]
+        r restore old 0 $payload idletime 1000
+        r restore older 0 $payload idletime 100000
+        r set fresh v
+        assert_range [r object idletime old] 1000 1001
+        # longer than the 24-bit clock: Redis 7.0 wraps the stamp, 100000000 reads as
+        # 100000000 mod 2^24 and 2^24 - 1 as 0 (both measured on redis-server 7.0.15)
+        r restore wrapped 0 $payload idletime 100000000
+        r restore maxed 0 $payload idletime 16777215
+        assert_range [r object idletime wrapped] 16113920 16113921
+        assert_range [r object idletime maxed] 0 1
+        r save
+        # IDLE (0xf8) with 1000 as a 14-bit length, then the string type and the key
+        assert_match "*\xf8\x43\[\xe8-\xea\]\x00\x03old*" [persist_read [file join $::lrudir dump.rdb]]
+        assert_equal [r debug reload] OK
+        assert_range [r object idletime old] 1000 1003
+        assert_range [r object idletime older] 100000 100003
+        assert_range [r object idletime fresh] 0 3
+        assert_range [r object idletime wrapped] 16113920 16113923
+        persist_restart
+        assert_range [r object idletime old] 1000 1005
+        assert_range [r object idletime older] 100000 100005
+        assert_range [r object idletime fresh] 0 5
+    }
+
+    test {IDLE records apply under a non-LRU policy and are ignored under an LFU one} {
+        # the file of the previous test, loaded under other policies without saving again
+        r config set maxmemory-policy noeviction
+        assert_equal [r debug reload nosave] OK
+        assert_range [r object idletime old] 1000 1008
+        r config set maxmemory-policy allkeys-lfu
+        assert_equal [r debug reload nosave] OK
+        assert_error {*An LFU maxmemory policy is selected*} {r object idletime old}
+        # the counter is whatever a new key gets, not derived from the idle time
+        assert_equal [r object freq old] [r object freq fresh]
+        assert_equal [r object freq older] [r object freq fresh]
+        r config set maxmemory-policy allkeys-lru
+        assert_equal [r debug reload nosave] OK
+        assert_range [r object idletime old] 1000 1008
+    }
+}
+
+set ::lfudir [::kvd::tmpdir]
+with_server [list tags {persist} overrides [list dir $::lfudir maxmemory-policy allkeys-lfu]] {
+    test {LFU policy: FREQ survives SAVE, DEBUG RELOAD and a restart} {
+        r flushall
+        r set s hello
+        set payload [r dump s]
+        r restore f0 0 $payload freq 0
+        r restore f100 0 $payload freq 100
+        r restore f255 0 $payload freq 255
+        assert_equal [r object freq f100] 100
+        r save
+        # FREQ (0xf9) and the counter byte (99 if a minute boundary passed), then the key
+        assert_match "*\xf9\[\x63\x64\]\x00\x04f100*" [persist_read [file join $::lfudir dump.rdb]]
+        assert_match "*\xf9\[\xfe\xff\]\x00\x04f255*" [persist_read [file join $::lfudir dump.rdb]]
+        assert_equal [r debug reload] OK
+        assert_range [r object freq f100] 99 100
+        assert_range [r object freq f255] 254 255
+        assert_equal [r object freq f0] 0
+        persist_restart
+        assert_range [r object freq f100] 98 100
+        assert_range [r object freq f255] 253 255
+        assert_equal [r object freq f0] 0
+    }
+
+    test {FREQ records are ignored under an LRU policy} {
+        r config set maxmemory-policy allkeys-lru
+        assert_equal [r debug reload nosave] OK
+        assert_error {*An LFU maxmemory policy is not selected*} {r object freq f100}
+        assert_range [r object idletime f100] 0 3
+        r config set maxmemory-policy volatile-lfu
+        assert_equal [r debug reload nosave] OK
+        assert_range [r object freq f255] 253 255
+    }
+
+    test {No IDLE or FREQ records without an LRU/LFU policy} {
+        r config set maxmemory-policy volatile-ttl
+        r save
+        set f [persist_read [file join $::lfudir dump.rdb]]
+        assert_no_match "*\xf9?\x00\x04f100*" $f
+        assert_match "*\x00\x04f100*" $f
     }
 }

@@ -306,6 +306,63 @@ with_server {tags {server}} {
         assert_not_equal [lindex $d 0] [string repeat 0 40]
         assert_equal [r debug digest-value] {}
     }
+
+    # The hex values are what redis-server 7.0.15 answers for the same data, so a dataset
+    # digest taken on one server can be checked on the other.
+    test {DEBUG DIGEST-VALUE and DIGEST equal Redis 7.0's for every type and encoding} {
+        r flushall
+        r set s hello
+        r set n 123
+        r rpush l a b 7 -3
+        r sadd st x y
+        r sadd si 1 2 300
+        r hset h f v n 5
+        r zadd zi 1 a 2 b
+        r zadd zf 1.5 a 0.1 b -2.25 c 1e20 d 3.0000000000000004 e
+        r zadd zinf inf a -inf b 0 7
+        set big {}
+        for {set i 0} {$i < 200} {incr i} { lappend big [expr {$i * 0.1}] m$i }
+        r zadd zbig {*}$big
+        r zadd zlong 1 [string repeat x 100] 2 y
+        r xadd x 1-1 f v a 1
+        r xadd x 1-2 f w a 2
+        r xadd x 5-0 other z
+        r set e x ex 100
+        r select 3
+        r set db3 v
+        r select 0
+        assert_equal [r object encoding zf] listpack
+        assert_equal [r object encoding zbig] skiplist
+        assert_equal [r object encoding zlong] skiplist
+        foreach {k hex} {
+            s     36b23a1456b2dce2c3ed252c456761301dba8060
+            n     89f7f51b707418f666d5b45e053bd5bbbf82ac2b
+            l     60ae40e063087e04e5e62d9dcf8e41190d283bbc
+            st    36846f8a92fb6b6b824c73bf468c5bbcf5075ede
+            si    bff1310353f341fe4488c7323df3673679c04f02
+            h     cb57dbe608c2b2a06dad28cc683f351c38cd44cf
+            zi    4de4c922f0624dd27cb8fc6bbf04d3d6df72c877
+            zf    7f2831f3fa046d6291fbe8d2444515894bde3cba
+            zinf  a9c8703e67159ae8b7d9087284813c40b9bc675b
+            zbig  0a5aa3ba52e217c43054541ad6e6da5d8e57b45e
+            zlong 324d8834193f571aab7a29efcf8b9e6eca5b3bb9
+            x     3df4c8352d243642af0a75d53e3f884e2c8bceb3
+            e     0745672cb1bf060476eedeb8a28f5ffe1ff5a2be
+        } {
+            assert_equal [r debug digest-value $k] $hex "digest of $k"
+        }
+        set all [r debug digest]
+        assert_equal $all 5512367d1143f98a6cb903355ca99b98149bc52b
+        # the same zsets loaded in the skiplist encoding digest the same
+        r config set zset-max-listpack-entries 0
+        r debug reload
+        r config set zset-max-listpack-entries 128
+        assert_equal [r object encoding zf] skiplist
+        assert_equal [r debug digest-value zi zf zinf] [list \
+            4de4c922f0624dd27cb8fc6bbf04d3d6df72c877 7f2831f3fa046d6291fbe8d2444515894bde3cba \
+            a9c8703e67159ae8b7d9087284813c40b9bc675b]
+        assert_equal [r debug digest] $all
+    }
 }
 
 with_server {tags {server debug-gate} overrides {enable-debug-command no}} {
