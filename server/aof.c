@@ -461,7 +461,7 @@ static int open_incr(const char *name)
     path_of(path, sizeof(path), name);
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0)
-        log_warning("Can't open the append-only file %s: %s", path, strerror(errno));
+        log_warning("Can't open the append-only file %s: %s", name, strerror(errno));
     return fd;
 }
 
@@ -529,12 +529,13 @@ static bool write_base_fd(int fd, bool preamble)
     return fsync(fd) == 0;
 }
 
-/* Writes the base to tmp (in the AOF dir), as RDB (preamble) or as commands. */
+/* Writes the base to tmp_path, as RDB (preamble) or as commands. */
 static bool write_base_file(const char *tmp_path, bool preamble)
 {
     int fd = open(tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
-        log_warning("Opening the temp file for AOF rewrite failed: %s", strerror(errno));
+        log_warning("Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): %s",
+                    strerror(errno));
         return false;
     }
     bool ok = write_base_fd(fd, preamble);
@@ -748,8 +749,7 @@ static void load_one(const char *name, bool is_last)
     if (len >= 5 && memcmp(p, "REDIS", 5) == 0) {
         log_notice("Reading RDB base file on AOF loading...");
         struct rdb_load_opts o;
-        rdb_load_opts_init(&o);
-        o.verify_checksum = server.rdbchecksum;
+        persist_rdb_load_opts(&o); /* applies IDLE/FREQ too, as Redis's preamble load */
         struct rdb_error err;
         struct rdb_load_info info;
         if (rdb_load_mem(&server.ks, p, len, &o, &info, &off, &err) != RDB_OK) {
@@ -916,11 +916,12 @@ bool aof_load_at_startup(void)
 
 /* ---- rewriting ------------------------------------------------------------------------------ */
 
+/* In dir itself (the working directory), not in appenddirname: Redis 7.0 writes it there and
+ * renames it into appenddirname, so a read-only dir fails a rewrite in both, and a child
+ * killed mid-rewrite leaves its file where Redis users look for it. */
 static void tmp_base_path(char *out, size_t cap, pid_t pid)
 {
-    char name[64];
-    snprintf(name, sizeof(name), "temp-rewriteaof-bg-%d.aof", (int)pid);
-    path_of(out, cap, name);
+    snprintf(out, cap, "temp-rewriteaof-bg-%d.aof", (int)pid);
 }
 
 static void child_main(int cow_wfd)
@@ -934,7 +935,7 @@ static void child_main(int cow_wfd)
     tmp_base_path(tmp, sizeof(tmp), getpid());
     bool ok = write_base_file(tmp, A.rw_preamble);
     if (ok) {
-        log_notice("Successfully created the temporary AOF base file %s", strrchr(tmp, '/') + 1);
+        log_notice("Successfully created the temporary AOF base file %s", tmp);
         /* The parent reads this once it reaps the child: aof_last_cow_size. */
         uint64_t cow = persist_child_cow_bytes();
         log_notice("Fork CoW for AOF rewrite: current %llu MB, peak %llu MB, average %llu MB",
@@ -948,6 +949,16 @@ static void child_main(int cow_wfd)
     _exit(ok ? 0 : 1);
 }
 
+/* A rewrite that cannot even start (no appenddirname, no new incr file) is a failed one for
+ * INFO aof_last_bgrewrite_status, as in Redis 7.0; only a failed child counts in
+ * aof_rewrites_consecutive_failures. It waits REWRITE_RETRY_S like one. */
+static enum aof_rw start_failed(void)
+{
+    A.last_rw_ok = false;
+    A.last_rw_try_s = server.mstime / 1000;
+    return AOF_RW_FAILED;
+}
+
 enum aof_rw aof_rewrite_start(void)
 {
     if (A.child_pid != -1)
@@ -957,7 +968,7 @@ enum aof_rw aof_rewrite_start(void)
         return AOF_RW_SCHEDULED;
     }
     if (!ensure_dir())
-        return AOF_RW_FAILED;
+        return start_failed();
     A.last_rw_try_s = server.mstime / 1000;
     /* The parent keeps appending to a new incr file from the fork on: the child's base holds
      * everything before it. */
@@ -966,13 +977,13 @@ enum aof_rw aof_rewrite_start(void)
     int fd = open_incr(name);
     if (fd < 0) {
         mem_free(name);
-        return AOF_RW_FAILED;
+        return start_failed();
     }
     if (A.state == AOF_ON) {
         if (A.nincr == MAX_INCR) {
             close(fd);
             mem_free(name);
-            return AOF_RW_FAILED;
+            return start_failed();
         }
         A.incrs[A.nincr].seq = seq;
         A.incrs[A.nincr].name = name;
@@ -984,7 +995,7 @@ enum aof_rw aof_rewrite_start(void)
             path_of(path, sizeof(path), name);
             unlink(path);
             mem_free(name);
-            return AOF_RW_FAILED;
+            return start_failed();
         }
     } else {
         /* Turning the AOF on: the incr file joins the manifest with the new base. An earlier
@@ -1028,6 +1039,7 @@ enum aof_rw aof_rewrite_start(void)
         return AOF_RW_FAILED;
     }
     A.child_pid = pid;
+    A.rewrites++; /* Redis counts rewrites started, failed ones too */
     /* reads stop stamping the LRU clock while the child runs: no pages copied for it */
     server.ks.lru_frozen = true;
     A.child_start_s = server.mstime / 1000;
@@ -1188,7 +1200,6 @@ static void rewrite_done(int status)
         A.state = AOF_ON;
         A.last_rw_ok = true;
         A.rw_failures = 0;
-        A.rewrites++;
         log_notice("Background AOF rewrite terminated with success");
     } else {
         char tmp[1100];
@@ -1282,10 +1293,10 @@ static void stop_aof(void)
     propagate_set_on(false);
 }
 
-void aof_apply_appendonly(void)
+bool aof_apply_appendonly(const char **err)
 {
     if (server.base == NULL)
-        return; /* reading the config file: startup decides */
+        return true; /* reading the config file: startup decides */
     if (server.appendonly && A.state == AOF_OFF) {
         /* The files the failed fsync was about are gone from use: new ones start clean. */
         if (atomic_exchange(&fsync_bg_errno, 0) != 0) {
@@ -1296,11 +1307,22 @@ void aof_apply_appendonly(void)
         propagate_set_on(true);
         if (A.child_pid != -1)
             kill_child(); /* a rewrite of the old set: its base would miss nothing, but simpler */
-        if (aof_rewrite_start() == AOF_RW_FAILED)
-            A.rw_scheduled = true;
+        /* Redis 7.0 refuses CONFIG SET when the rewrite cannot start (no appenddirname, no
+         * incr file, no fork) and leaves the AOF off; a failing child is retried instead. */
+        if (aof_rewrite_start() == AOF_RW_FAILED) {
+            stop_aof();
+            server.appendonly = false;
+            log_warning("Redis needs to enable the AOF but can't trigger a background AOF "
+                        "rewrite operation. Check the above logs for more info about the error.");
+            log_warning("Failed applying new configuration. Possibly related to new appendonly "
+                        "setting. Restoring previous settings.");
+            *err = "Unable to turn on AOF. Check server logs.";
+            return false;
+        }
     } else if (!server.appendonly && A.state != AOF_OFF) {
         stop_aof();
     }
+    return true;
 }
 
 /* ---- INFO and shutdown ---------------------------------------------------------------------- */

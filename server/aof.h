@@ -40,8 +40,9 @@ void aof_before_sleep(void);
 void aof_cron(void);
 
 /* config `appendonly` changed (also called while the config file is read: ignored then).
- * yes: starts a rewrite, the AOF is on once it succeeds; no: closes the files. */
-void aof_apply_appendonly(void);
+ * yes: starts a rewrite, the AOF is on once it succeeds; no: closes the files. False (with
+ * *err, static text) when the rewrite cannot start: appendonly is set back to no. */
+bool aof_apply_appendonly(const char **err);
 
 /* Result of aof_rewrite_start(). */
 enum aof_rw {

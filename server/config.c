@@ -62,7 +62,8 @@ struct cfg {
     void *ptr;                   /* field in struct server; NULL: kept in cfg_store */
     const char *const *names;    /* CT_ENUM: value i is names[i]; NULL-terminated */
     const char *def;             /* default, as config-file text (one argument) */
-    void (*apply)(void);         /* after a successful change */
+    bool (*apply)(const char **err); /* after a successful change; false: refused, and the
+                                      * hook has put the old value back (appendonly) */
     cfg_set_fn *set;             /* CT_SPECIAL */
     cfg_get_fn *get;
     cfg_rewrite_fn *rewrite;
@@ -594,9 +595,10 @@ static bool cfg_set(const struct cfg *cf, int argc, char **argv, bool loading, c
     case CT_SPECIAL:
         break;
     }
-    if (cf->apply != NULL)
-        cf->apply();
-    else if (cf->ptr == &server.hz)
+    if (cf->apply != NULL) {
+        if (!cf->apply(err))
+            return false;
+    } else if (cf->ptr == &server.hz)
         apply_hz();
     return true;
 }
@@ -789,9 +791,9 @@ static bool set_dir(const struct cfg *cf, int argc, char **argv, bool loading,
 static void get_dir(const struct cfg *cf, struct buf *out)
 {
     char cwd[4096];
-    buf_append_str(out, getcwd(cwd, sizeof(cwd)) != NULL ? cwd
-                        : server.dir != NULL             ? server.dir
-                                                         : "");
+    /* A removed working dir reads as "", as in Redis 7.0 (getcwd fails): server.dir would
+     * name a path that is no longer where files go. */
+    buf_append_str(out, getcwd(cwd, sizeof(cwd)) != NULL ? cwd : "");
 }
 
 static bool set_oom_values(const struct cfg *cf, int argc, char **argv, bool loading,

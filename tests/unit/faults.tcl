@@ -3,10 +3,11 @@
 # running or finishing around the kill; everysec: what survives is a consistent prefix), and
 # a full disk during BGSAVE, AOF writes and AOF rewrites, made with RLIMIT_FSIZE (prlimit on
 # the running server, with SIGXFSZ ignored by the wrapper that starts it, so write() fails
-# with EFBIG instead of the signal killing the server; root-proof, unlike chmod).
+# with EFBIG instead of the signal killing the server; root-proof, unlike chmod), and a dir
+# or appendonlydir made read-only or removed under the server (run as nobody when root).
 # Written against redis-server 7.0 first (KVD_BIN=/usr/bin/redis-server), then kvd.
-# Cost: about 10 s (20 kill rounds, 5 everysec ones, the disk-full cases); the --asan run
-# does 8 and 3 kill rounds instead (an AOF load is ~10x slower there), about 20 s.
+# Cost: about 14 s (20 kill rounds, 5 everysec ones, the disk-full and dir cases); the --asan
+# run does 8 and 3 kill rounds instead (an AOF load is ~10x slower there), about 25 s.
 
 set ::faults_rounds [expr {$::kvd::asan ? 8 : 20}]
 set ::faults_everysec_rounds [expr {$::kvd::asan ? 3 : 5}]
@@ -434,6 +435,7 @@ test "AOF rewrite on a full disk: INFO err, writes go on; a later rewrite succee
         assert_equal [faults_field $s persistence aof_last_bgrewrite_status] ok
         assert_equal [$c set after-rewrite 1] OK
         assert_equal [glob -nocomplain -directory [file join [dict get $s dir] appendonlydir] temp-*] {}
+        assert_equal [glob -nocomplain -directory [dict get $s dir] temp-*] {}
     } err opts]
     faults_kill9 $s
     if {$code} { return -options $opts $err }
@@ -498,4 +500,275 @@ test "AOF background fsync fails (EIO, kvd test hook): logged, INFO err, MISCONF
     faults_stop $s
     assert_equal $got [list [expr {51 + $acked1}] [expr {$acked1 ? "v1" : ""}] v2 0]
 }
+}
+
+# ---- an unwritable or removed dir ------------------------------------------------------------
+#
+# chmod does not stop root, so when the suite runs as root the server runs as nobody (65534,
+# setpriv from util-linux) in a data dir chowned to it; as anyone else it runs as that user.
+# The tests change the data dir's mode (or remove it) under the running server and always
+# put it back, so the harness can delete it. Cost: about 3 s.
+
+set ::faults_is_root [expr {[exec id -u] == 0}]
+
+# "" when the server can be started as an unprivileged user, else why not (the tests skip).
+proc faults_rodir_unusable {} {
+    if {!$::faults_is_root} { return "" }
+    if {[auto_execok setpriv] eq ""} { return "setpriv (util-linux) is missing" }
+    if {[catch {exec setpriv --reuid=65534 --regid=65534 --clear-groups test -x [::kvd::binary_path]}]} {
+        return "user 65534 cannot reach [::kvd::binary_path]"
+    }
+    return ""
+}
+
+# A script that starts the binary under test as nobody: the PID stays the server's (exec).
+proc faults_nobody_wrapper {} {
+    set path [file join [::kvd::tmpdir] nobody.sh]
+    set f [open $path w]
+    puts $f "#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 --clear-groups '[::kvd::binary_path]' \"\$@\""
+    close $f
+    file attributes $path -permissions 0755
+    return $path
+}
+
+proc faults_own {path} {
+    if {$::faults_is_root} { exec chown 65534:65534 $path }
+}
+
+# Starts a server whose dir is data (made, and owned by the server's user, when missing);
+# CONFIG SET dir needs enable-protected-configs. The dict gets `data`.
+proc faults_rodir_start {overrides {data ""}} {
+    if {$data eq ""} { set data [file join [::kvd::tmpdir] data] }
+    if {![file isdirectory $data]} {
+        file mkdir $data
+        faults_own $data
+    }
+    lappend overrides dir $data enable-protected-configs yes
+    set bin [expr {$::faults_is_root ? [faults_nobody_wrapper] : ""}]
+    set s [::kvd::start $overrides $bin]
+    dict set s c [::resp::connect 127.0.0.1 [dict get $s port] 0]
+    dict set s data $data
+    return $s
+}
+
+# The body runs with the data dir read-only; it is writable again afterwards, whatever happened.
+proc faults_readonly {dir body} {
+    file attributes $dir -permissions 0555
+    set code [catch {uplevel 1 $body} err opts]
+    file attributes $dir -permissions 0755
+    return -options $opts $err
+}
+
+set ::faults_misconf_rdb {MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.}
+
+proc faults_wait_bgsave {s} {
+    wait_for_condition 100 50 {[faults_field $s persistence rdb_bgsave_in_progress] == 0} \
+        "the BGSAVE did not end"
+}
+
+proc faults_wait_rewrite {s} {
+    wait_for_condition 100 50 {[faults_field $s persistence aof_rewrite_in_progress] == 0 &&
+        [faults_field $s persistence aof_rewrite_scheduled] == 0} "the rewrite did not end"
+}
+
+set ::faults_rodir_why [faults_rodir_unusable]
+if {$::faults_rodir_why ne ""} {
+    puts "faults.tcl: read-only dir tests skipped: $::faults_rodir_why"
+} else {
+
+test "BGSAVE into a read-only dir: INFO err, MISCONF, old dump intact; writable again: BGSAVE ok, a restart has every acknowledged write" {
+    set s [faults_rodir_start {save {3600 1}}]
+    set c [dict get $s c]
+    set data [dict get $s data]
+    set code [catch {
+        faults_fill $c 300
+        $c set acked-before 1
+        assert_equal [$c save] OK
+        set dump [file join $data dump.rdb]
+        set old [faults_read $dump]
+        faults_readonly $data {
+            $c set acked-ro 1
+            assert_equal [$c bgsave] {Background saving started}
+            faults_wait_bgsave $s
+            assert_equal [faults_field $s persistence rdb_last_bgsave_status] err
+            assert_match {*Failed opening the temp RDB file temp-*.rdb (in server root dir *) for saving: Permission denied*} \
+                [faults_read [dict get $s log]]
+            assert_error $::faults_misconf_rdb {$c set refused 1}
+            assert_error {MISCONF*} {$c ping}
+            # a foreground SAVE fails the same way, with a bare ERR
+            assert_error ERR {$c save}
+            assert_equal [faults_field $s persistence rdb_last_bgsave_status] err
+            assert_equal [faults_read $dump] $old
+            assert_equal [glob -nocomplain -directory $data temp-*] {}
+            assert_equal [$c get acked-ro] 1
+        }
+        assert_equal [$c bgsave] {Background saving started}
+        faults_wait_bgsave $s
+        assert_equal [faults_field $s persistence rdb_last_bgsave_status] ok
+        assert_equal [$c set acked-after 1] OK
+        assert_equal [$c ping] PONG
+    } err opts]
+    # SIGTERM: the shutdown save (a save point is set) holds acked-after
+    faults_stop $s
+    if {$code} { return -options $opts $err }
+    set s [faults_rodir_start {save {}} $data]
+    set c [dict get $s c]
+    set got [list [$c dbsize] [$c get acked-before] [$c get acked-ro] [$c get acked-after] [$c exists refused]]
+    faults_stop $s
+    assert_equal $got {303 1 1 1 0}
+}
+
+test "AOF rewrite with a read-only appendonlydir, then a read-only dir: refused / fails, INFO err, writes go on; writable again: a rewrite succeeds and a restart has everything" {
+    set s [faults_rodir_start {appendonly yes}]
+    set c [dict get $s c]
+    set data [dict get $s data]
+    set aofdir [file join $data appendonlydir]
+    set code [catch {
+        faults_fill $c 300
+        # the new incr file cannot be made: refused before any fork
+        faults_readonly $aofdir {
+            assert_error {ERR Can't execute an AOF background rewriting. Please check the server logs for more information.} \
+                {$c bgrewriteaof}
+            assert_equal [faults_field $s persistence aof_last_bgrewrite_status] err
+            assert_equal [faults_field $s persistence aof_rewrites_consecutive_failures] 0
+            assert_match {*Can't open the append-only file appendonly.aof.2.incr.aof: Permission denied*} \
+                [faults_read [dict get $s log]]
+            # writes go on to the old incr file
+            assert_equal [$c set during-1 1] OK
+            assert_equal [faults_field $s persistence aof_last_write_status] ok
+        }
+        # the child's temp base goes in dir itself, as in Redis: its rewrite fails there
+        faults_readonly $data {
+            assert_equal [$c bgrewriteaof] {Background append only file rewriting started}
+            faults_wait_rewrite $s
+            assert_equal [faults_field $s persistence aof_last_bgrewrite_status] err
+            assert_equal [faults_field $s persistence aof_rewrites_consecutive_failures] 1
+            assert_match {*Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): Permission denied*} \
+                [faults_read [dict get $s log]]
+            assert_equal [$c set during-2 2] OK
+            assert_equal [faults_field $s persistence aof_last_write_status] ok
+        }
+        assert_equal [$c bgrewriteaof] {Background append only file rewriting started}
+        faults_wait_rewrite $s
+        assert_equal [faults_field $s persistence aof_last_bgrewrite_status] ok
+        assert_equal [faults_field $s persistence aof_rewrites_consecutive_failures] 0
+        assert_equal [$c set after 3] OK
+        assert_equal [glob -nocomplain -directory $data temp-*] {}
+        assert_equal [glob -nocomplain -directory $aofdir temp-*] {}
+    } err opts]
+    # the page cache survives kill -9: what write() got is what a restart loads
+    faults_kill9 $s
+    if {$code} { return -options $opts $err }
+    set s [faults_rodir_start {appendonly yes} $data]
+    set c [dict get $s c]
+    set got [list [$c dbsize] [$c get during-1] [$c get during-2] [$c get after]]
+    faults_stop $s
+    assert_equal $got {303 1 2 3}
+}
+
+test "CONFIG SET appendonly yes on a read-only dir: refused as Redis, AOF stays off; writable again: turned on, a restart has everything" {
+    set s [faults_rodir_start {}]
+    set c [dict get $s c]
+    set data [dict get $s data]
+    set code [catch {
+        faults_fill $c 300
+        faults_readonly $data {
+            assert_error {ERR CONFIG SET failed (possibly related to argument 'appendonly') - Unable to turn on AOF. Check server logs.} \
+                {$c config set appendonly yes}
+            assert_equal [$c config get appendonly] {appendonly no}
+            assert_equal [faults_field $s persistence aof_enabled] 0
+            assert_equal [faults_field $s persistence aof_last_bgrewrite_status] err
+            assert_match {*Can't open or create append-only dir appendonlydir: Permission denied*} \
+                [faults_read [dict get $s log]]
+            assert_equal [$c set during 1] OK
+        }
+        assert_equal [$c config set appendonly yes] OK
+        faults_wait_rewrite $s
+        assert_equal [faults_field $s persistence aof_enabled] 1
+        assert_equal [faults_field $s persistence aof_last_bgrewrite_status] ok
+        assert_equal [$c set after 2] OK
+    } err opts]
+    faults_kill9 $s
+    if {$code} { return -options $opts $err }
+    set s [faults_rodir_start {appendonly yes} $data]
+    set c [dict get $s c]
+    set got [list [$c dbsize] [$c get during] [$c get after]]
+    faults_stop $s
+    assert_equal $got {302 1 2}
+}
+
+test "CONFIG SET appendonly yes with only dir read-only: OK, the rewrite fails and writes go on; writable again: a rewrite turns it on, nothing lost" {
+    set s [faults_rodir_start {}]
+    set c [dict get $s c]
+    set data [dict get $s data]
+    set aofdir [file join $data appendonlydir]
+    file mkdir $aofdir
+    faults_own $aofdir
+    set code [catch {
+        faults_fill $c 300
+        faults_readonly $data {
+            # the incr file can be made: the child fails on its temp base in dir
+            assert_equal [$c config set appendonly yes] OK
+            wait_for_condition 100 50 {[faults_field $s persistence aof_last_bgrewrite_status] eq "err"} \
+                "the rewrite did not fail"
+            assert_equal [faults_field $s persistence aof_enabled] 1
+            assert_equal [$c config get appendonly] {appendonly yes}
+            assert_equal [$c set during 1] OK
+        }
+        # a retry of the server's own may be running: then it is the one waited for
+        if {[catch {$c bgrewriteaof} v]} { assert_match {*already in progress*} $v }
+        faults_wait_rewrite $s
+        assert_equal [faults_field $s persistence aof_last_bgrewrite_status] ok
+        assert_equal [$c set after 2] OK
+    } err opts]
+    faults_kill9 $s
+    if {$code} { return -options $opts $err }
+    set s [faults_rodir_start {appendonly yes} $data]
+    set c [dict get $s c]
+    set got [list [$c dbsize] [$c get during] [$c get after]]
+    faults_stop $s
+    assert_equal $got {302 1 2}
+}
+
+test "the dir removed under a running server: BGSAVE fails, CONFIG GET dir is empty; mkdir and CONFIG SET dir: BGSAVE succeeds" {
+    set s [faults_rodir_start {save {3600 1}}]
+    set c [dict get $s c]
+    set data [dict get $s data]
+    set code [catch {
+        faults_fill $c 300
+        assert_equal [$c save] OK
+        file delete [file join $data dump.rdb]
+        file delete $data
+        assert_equal [$c bgsave] {Background saving started}
+        faults_wait_bgsave $s
+        assert_equal [faults_field $s persistence rdb_last_bgsave_status] err
+        assert_match {*Failed opening the temp RDB file temp-*.rdb (in server root dir unknown) for saving: No such file or directory*} \
+            [faults_read [dict get $s log]]
+        assert_error $::faults_misconf_rdb {$c set refused 1}
+        assert_equal [$c config get dir] {dir {}}
+        # a new dir of the same name is not where the server is
+        file mkdir $data
+        faults_own $data
+        assert_equal [$c bgsave] {Background saving started}
+        faults_wait_bgsave $s
+        assert_equal [faults_field $s persistence rdb_last_bgsave_status] err
+        assert_equal [file exists [file join $data dump.rdb]] 0
+        assert_equal [$c config set dir $data] OK
+        assert_equal [$c config get dir] [list dir [file normalize $data]]
+        assert_equal [$c bgsave] {Background saving started}
+        faults_wait_bgsave $s
+        assert_equal [faults_field $s persistence rdb_last_bgsave_status] ok
+        assert_equal [$c set acked-after 1] OK
+    } err opts]
+    if {![file isdirectory $data]} { file mkdir $data }
+    # a failure may leave the server in the removed dir, where its shutdown save fails
+    if {$code} { faults_kill9 $s } else { faults_stop $s }
+    if {$code} { return -options $opts $err }
+    set s [faults_rodir_start {save {}} $data]
+    set c [dict get $s c]
+    set got [list [$c dbsize] [$c get acked-after] [$c exists refused]]
+    faults_stop $s
+    assert_equal $got {301 1 0}
+}
+
 }
