@@ -21,6 +21,7 @@
 #include "storage/list.h"
 
 #include <assert.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,14 +60,16 @@ struct list {
 
 /* ---- entry encoding ------------------------------------------------------------------- */
 
+/* The codes are Redis's listpack codes, and a node's data is byte for byte the body of a
+ * listpack (without its 6-byte header and 0xFF terminator): RDB save and load copy it. */
 #define ENC_STR6 0x80  /* 10xxxxxx: string of length xxxxxx */
-#define ENC_STR12 0xC0 /* 1100xxxx yyyyyyyy: string, 12-bit length */
-#define ENC_INT12 0xD0 /* 1101xxxx yyyyyyyy: signed 12-bit integer */
-#define ENC_INT16 0xE0
-#define ENC_INT24 0xE1
-#define ENC_INT32 0xE2
-#define ENC_INT64 0xE3
-#define ENC_STR32 0xE4 /* then a 32-bit length */
+#define ENC_INT13 0xC0 /* 110xxxxx yyyyyyyy: signed 13-bit integer */
+#define ENC_STR12 0xE0 /* 1110xxxx yyyyyyyy: string, 12-bit length */
+#define ENC_STR32 0xF0 /* then a 32-bit length */
+#define ENC_INT16 0xF1
+#define ENC_INT24 0xF2
+#define ENC_INT32 0xF3
+#define ENC_INT64 0xF4
 
 /* An element ready to be written: header, payload and back length. */
 struct packed {
@@ -78,15 +81,17 @@ struct packed {
     size_t size; /* hlen + plen + blen */
 };
 
+/* Redis's thresholds (one below each power of 128 moves up a size): the sizes must agree for
+ * the node to be a valid listpack body. */
 static inline uint8_t backlen_size(size_t l)
 {
     if (l < 128)
         return 1;
-    if (l < (1u << 14))
+    if (l < 16383)
         return 2;
-    if (l < (1u << 21))
+    if (l < 2097151)
         return 3;
-    if (l < (1u << 28))
+    if (l < 268435455)
         return 4;
     return 5;
 }
@@ -134,9 +139,9 @@ static void pack_int(struct packed *pk, long long v)
     if (v >= 0 && v <= 127) {
         pk->hdr[0] = (unsigned char)v;
         pk->hlen = 1;
-    } else if (v >= -2048 && v <= 2047) {
-        unsigned u = (unsigned)v & 0xFFF;
-        pk->hdr[0] = (unsigned char)(ENC_INT12 | (u >> 8));
+    } else if (v >= -4096 && v <= 4095) {
+        unsigned u = (unsigned)v & 0x1FFF;
+        pk->hdr[0] = (unsigned char)(ENC_INT13 | (u >> 8));
         pk->hdr[1] = (unsigned char)(u & 0xFF);
         pk->hlen = 2;
     } else if (v >= INT16_MIN && v <= INT16_MAX) {
@@ -221,14 +226,14 @@ static size_t entry_decode(const unsigned char *e, struct raw_entry *r)
         r->p = e + 1;
         r->len = b & 0x3F;
         l = 1 + r->len;
+    } else if ((b & 0xE0) == ENC_INT13) {
+        int u = ((b & 0x1F) << 8) | e[1];
+        r->v = u >= 4096 ? u - 8192 : u;
+        l = 2;
     } else if ((b & 0xF0) == ENC_STR12) {
         r->p = e + 2;
         r->len = ((size_t)(b & 0x0F) << 8) | e[1];
         l = 2 + r->len;
-    } else if ((b & 0xF0) == ENC_INT12) {
-        int u = ((b & 0x0F) << 8) | e[1];
-        r->v = u >= 2048 ? u - 4096 : u;
-        l = 2;
     } else {
         int n;
         switch (b) {
@@ -313,16 +318,20 @@ static size_t node_limit_bytes(void)
     return (size_t)4096 << (k - 1);
 }
 
-/* Whether node n may take another esize bytes (an empty node takes anything). */
-static bool node_allows(const struct list_node *n, size_t esize)
+/* Whether node n may take bytes more bytes in k more entries (not checked when empty). */
+static bool node_allows_more(const struct list_node *n, size_t bytes, uint32_t k)
 {
-    if (n->count == 0)
-        return true;
-    size_t total = sizeof(*n) + n->bytes + esize;
+    size_t total = sizeof(*n) + n->bytes + bytes;
     int f = list_max_listpack_size;
     if (f < 0)
         return total <= node_limit_bytes();
-    return total <= NODE_SAFETY_LIMIT && n->count < (uint32_t)f;
+    return total <= NODE_SAFETY_LIMIT && n->count + k <= (uint32_t)f;
+}
+
+/* Whether node n may take another esize bytes (an empty node takes anything). */
+static bool node_allows(const struct list_node *n, size_t esize)
+{
+    return n->count == 0 || node_allows_more(n, esize, 1);
 }
 
 static struct list_node *node_alloc(size_t cap)
@@ -973,85 +982,9 @@ bool list_iter_next(struct list_iter *it, struct list_entry *out)
     return true;
 }
 
-/* ---- Redis listpack export (RDB) ----------------------------------------------------------
- * A node's entries use Redis's listpack encodings but for three tags (12-bit strings, the
- * integer tags, 32-bit strings), 12- instead of 13-bit small integers, and the back length of
- * entries of exactly 16383, 2097151 or 268435455 bytes, which Redis writes one byte longer.
- * So the export copies each entry's bytes and patches only those, never formatting text. */
-
-/* Redis's back length size (lpEncodeBacklen's thresholds). */
-static inline uint8_t redis_backlen_size(size_t l)
-{
-    if (l <= 127)
-        return 1;
-    if (l < 16383)
-        return 2;
-    if (l < 2097151)
-        return 3;
-    if (l < 268435455)
-        return 4;
-    return 5;
-}
-
-/* Writes the Redis form of the kvd entry at e to o; returns the bytes written and sets *used
- * to the kvd entry's size. o has room for the kvd entry's size + 1. */
-static size_t export_entry(const unsigned char *e, unsigned char *o, size_t *used)
-{
-    unsigned char b = e[0];
-    size_t l;
-    if (b < 0x80) {
-        o[0] = b;
-        o[1] = 1;
-        *used = 2;
-        return 2;
-    }
-    if ((b & 0xC0) == ENC_STR6) {
-        size_t n = 1 + (size_t)(b & 0x3F) + 1; /* 64 bytes at most: one back length byte */
-        memcpy(o, e, n);
-        *used = n;
-        return n;
-    }
-    if ((b & 0xF0) == ENC_STR12) {
-        /* At most 4097 bytes: the 2-byte back length is the same in both layouts. */
-        size_t n = 2 + (((size_t)(b & 0x0F) << 8) | e[1]);
-        n += backlen_size(n);
-        memcpy(o, e, n);
-        o[0] = (unsigned char)(b | 0x20); /* 1100xxxx -> 1110xxxx */
-        *used = n;
-        return n;
-    }
-    if ((b & 0xF0) == ENC_INT12 || b == ENC_INT16) {
-        struct raw_entry r;
-        *used = entry_decode(e, &r);
-        if (r.v >= -4096 && r.v <= 4095) {
-            unsigned u = (unsigned)r.v & 0x1FFF;
-            o[0] = (unsigned char)(0xC0 | (u >> 8));
-            o[1] = (unsigned char)(u & 0xFF);
-            o[2] = 2;
-            return 3;
-        }
-        o[0] = 0xF1;
-        memcpy(o + 1, e + 1, 2);
-        o[3] = 3;
-        return 4;
-    }
-    if (b >= ENC_INT24 && b <= ENC_INT64) {
-        size_t n = b == ENC_INT24 ? 4 : b == ENC_INT32 ? 5 : 9;
-        o[0] = (unsigned char)(0xF2 + (b - ENC_INT24));
-        memcpy(o + 1, e + 1, n - 1);
-        o[n] = (unsigned char)n;
-        *used = n + 1;
-        return n + 1;
-    }
-    assert(b == ENC_STR32);
-    l = 5 + (size_t)get_le(e + 1, 4);
-    o[0] = 0xF0;
-    memcpy(o + 1, e + 1, l - 1);
-    uint8_t bl = redis_backlen_size(l);
-    backlen_write(o + l, l, bl);
-    *used = l + backlen_size(l);
-    return l + bl;
-}
+/* ---- Redis listpack form (RDB) --------------------------------------------------------
+ * A node's data is a listpack body, so a node is saved as a header, a copy and a terminator,
+ * and a loaded listpack is checked entry by entry and copied in runs. */
 
 size_t list_node_count(const struct obj *l)
 {
@@ -1066,47 +999,142 @@ bool list_export_node(const struct obj *l, const void **cursor, struct buf *out)
     if (n == NULL)
         return false;
     const unsigned char *data = node_view(n, false);
-    size_t cap = 6 + (size_t)n->bytes + n->count + 1;
-    unsigned char *o = (unsigned char *)buf_reserve(out, cap), *w = o + 6;
-    size_t off = 0;
-    /* Short strings, the common case, are identical in both layouts: while a whole 66-byte
-     * window (the largest such entry) lies inside the node, copy it with one fixed-size
-     * memcpy (inlined) and advance by the entry's real size. The output never runs ahead of
-     * the input by more than count + 6 bytes, so the window fits in cap too. */
-    while (off + 66 <= n->bytes) {
-        unsigned char b = data[off];
-        if ((b & 0xC0) == ENC_STR6) {
-            size_t sz = 2 + (size_t)(b & 0x3F);
-            memcpy(w, data + off, 66);
-            w += sz;
-            off += sz;
-        } else {
-            size_t used;
-            w += export_entry(data + off, w, &used);
-            off += used;
-        }
-    }
-    while (off < n->bytes) {
-        size_t used;
-        w += export_entry(data + off, w, &used);
-        off += used;
-    }
-    *w++ = 0xFF;
-    size_t total = (size_t)(w - o);
+    size_t total = 6 + (size_t)n->bytes + 1;
+    unsigned char *o = (unsigned char *)buf_reserve(out, total);
     put_le(o, total, 4);
+    /* Redis writes 65535 ("unknown") once the count no longer fits in the header. */
     put_le(o + 4, n->count < 65535 ? n->count : 65535, 2);
+    memcpy(o + 6, data, n->bytes);
+    o[6 + n->bytes] = 0xFF;
     buf_commit(out, total);
     return true;
 }
 
-void list_tail_reserve(struct obj *l, size_t bytes)
+/* Header size of the listpack entry at e, with its payload size in *dl (0 for integers);
+ * 0 when the header is cut off within the avail bytes, SIZE_MAX for an unknown encoding. */
+static size_t lp_entry_head(const unsigned char *e, size_t avail, size_t *dl)
+{
+    unsigned char b = e[0];
+    *dl = 0;
+    if (b < 0x80)
+        return 1;
+    if ((b & 0xC0) == ENC_STR6) {
+        *dl = b & 0x3F;
+        return 1;
+    }
+    size_t hl;
+    if ((b & 0xE0) == ENC_INT13)
+        hl = 2;
+    else if ((b & 0xF0) == ENC_STR12)
+        hl = 2;
+    else if (b >= ENC_STR32 && b <= ENC_INT64)
+        hl = b == ENC_STR32 ? 5 : b == ENC_INT16 ? 3 : b == ENC_INT24 ? 4 : b == ENC_INT32 ? 5 : 9;
+    else
+        return SIZE_MAX;
+    if (avail < hl)
+        return 0;
+    if ((b & 0xF0) == ENC_STR12)
+        *dl = ((size_t)(b & 0x0F) << 8) | e[1];
+    else if (b == ENC_STR32)
+        *dl = (size_t)get_le(e + 1, 4);
+    return hl;
+}
+
+static bool backlen_matches(const unsigned char *be, size_t l, uint8_t n)
+{
+    unsigned char want[5];
+    backlen_write(want, l, n);
+    for (uint8_t i = 0; i < n; i++)
+        if (be[i] != want[i])
+            return false;
+    return true;
+}
+
+/* Copies `count` whole entries (`bytes` bytes at p) to the end of the tail node. */
+static void append_run(struct list *L, const unsigned char *p, size_t bytes, uint32_t count)
+{
+    if (count == 0)
+        return;
+    struct list_node *n = node_reserve(L, node_plain(L, L->tail), bytes);
+    memcpy(n->data + n->bytes, p, bytes);
+    n->bytes += (uint32_t)bytes;
+    n->count += count;
+    L->count += count;
+}
+
+#define LP_FAIL(msg)   \
+    do {               \
+        *why = (msg);  \
+        return false;  \
+    } while (0)
+
+bool list_append_listpack(struct obj *l, const unsigned char *lp, size_t len, bool more,
+                          const char **why)
 {
     struct list *L = list_of(l);
+    if (len < 7)
+        LP_FAIL("listpack shorter than its header");
+    if (get_le(lp, 4) != len)
+        LP_FAIL("listpack total bytes do not match the blob length");
+    if (lp[len - 1] != 0xFF)
+        LP_FAIL("listpack terminator missing");
+    size_t declared = (size_t)get_le(lp + 4, 2), seen = 0;
+    size_t end = len - 1, off = 6, run = 6;
+    uint32_t run_count = 0;
     size_t lim = node_limit_bytes() - sizeof(struct list_node);
-    if (L->tail != NULL && L->tail->count == 0)
-        return;
-    node_insert_after(L, L->tail, bytes < lim ? bytes : lim);
-    ends_fix(L);
+    while (off < end) {
+        size_t avail = end - off, dl;
+        size_t hl = lp_entry_head(lp + off, avail, &dl);
+        if (hl == SIZE_MAX)
+            LP_FAIL("listpack entry with an invalid encoding");
+        if (hl == 0 || dl > avail || hl + dl > avail)
+            LP_FAIL("listpack entry past the end");
+        size_t el = hl + dl;
+        uint8_t bl = backlen_size(el);
+        if (bl > avail - el)
+            LP_FAIL("listpack entry past the end");
+        /* The back length must be exactly the one the entry's size gives. */
+        const unsigned char *be = lp + off + el;
+        bool back_ok = bl == 1 ? be[0] == el : backlen_matches(be, el, bl);
+        if (!back_ok)
+            LP_FAIL("listpack entry back length mismatch");
+        size_t esize = el + bl;
+        seen++;
+        /* kvd packs every canonical integer as an integer (LREM and LPOS compare by kind), so
+         * such a string, which Redis never writes but a hand-made file may hold, is repacked. */
+        const unsigned char *pl = lp + off + hl;
+        long long v;
+        bool repack = dl > 0 && dl < NUM_LL_MAXLEN && (pl[0] == '-' || (pl[0] >= '0' && pl[0] <= '9')) &&
+                      num_str2ll((const char *)pl, dl, &v);
+        struct list_node *t = L->tail;
+        size_t pending = off - run;
+        bool fits = t != NULL &&
+                    (t->count + run_count == 0 || node_allows_more(t, pending + esize, run_count + 1));
+        if (repack || !fits) {
+            if (t != NULL)
+                append_run(L, lp + run, pending, run_count);
+            run = off;
+            run_count = 0;
+        }
+        if (repack) {
+            list_push_int(l, LIST_TAIL, v);
+            run = off + esize;
+        } else {
+            if (!fits) {
+                /* Sized for what is left of this listpack, or in full when more nodes follow
+                 * to fill it, so a node is allocated once. */
+                size_t want = more ? lim : end - off;
+                node_insert_after(L, L->tail, want < lim ? want : lim);
+                ends_fix(L);
+            }
+            run_count++;
+        }
+        off += esize;
+    }
+    if (declared != 65535 && declared != seen)
+        LP_FAIL("listpack element count mismatch");
+    append_run(L, lp + run, off - run, run_count);
+    return true;
 }
 
 void list_push_int(struct obj *l, enum list_where where, long long v)

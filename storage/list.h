@@ -89,16 +89,18 @@ void list_push_int(struct obj *l, enum list_where where, long long v);
 
 /* Number of packed nodes (an RDB list is written node for node, as Redis writes its own). */
 size_t list_node_count(const struct obj *l);
-/* Appends the next node's elements to out as one Redis 7.0 listpack blob (header, entries,
- * terminator): entry bytes are copied and only the encodings that differ are patched, so
- * nothing is decoded to text. *cursor starts NULL; false (and out untouched) after the last
- * node. The list must not change between calls. */
+/* Appends the next node to out as one Redis 7.0 listpack blob (header, entries, terminator):
+ * a node's data is a listpack body, so this is a copy. *cursor starts NULL; false (and out
+ * untouched) after the last node. The list must not change between calls. */
 struct buf;
 bool list_export_node(const struct obj *l, const void **cursor, struct buf *out);
-/* Starts an empty tail node with room for about bytes (capped at the node limit), so a
- * loader pushing a node's worth of elements it already knows the size of fills one
- * allocation instead of regrowing it. At least one element must be pushed at the tail next. */
-void list_tail_reserve(struct obj *l, size_t bytes);
+/* Appends the elements of the Redis listpack lp (len bytes, as read from an RDB file) at the
+ * tail, checking every entry as it goes: entries are copied in runs, filling the tail node
+ * up to the node limit. more: further listpacks follow (new nodes are then allocated at full
+ * size). False with *why (a static string) for a malformed listpack, with some of its
+ * elements possibly appended: the caller discards the list. */
+bool list_append_listpack(struct obj *l, const unsigned char *lp, size_t len, bool more,
+                          const char **why);
 
 /* True if e's bytes equal p[0..len). */
 bool list_entry_eq(const struct list_entry *e, const char *p, size_t len);

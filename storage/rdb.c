@@ -1046,15 +1046,8 @@ static bool read_zset_plain(struct reader *r, struct build *b, bool binary_score
     return true;
 }
 
-static bool b_list_int(void *ud, long long v)
-{
-    struct build *b = ud;
-    list_push_int(b->o, LIST_TAIL, v);
-    return true;
-}
-
-/* read_blob for a list's listpack node: integer entries are pushed as integers. */
-static bool read_list_lp(struct reader *r, struct build *b)
+/* A list's listpack node: checked and copied in runs (kvd's nodes hold listpack bodies). */
+static bool read_list_lp(struct reader *r, struct build *b, bool more)
 {
     const char *p;
     size_t len;
@@ -1062,13 +1055,10 @@ static bool read_list_lp(struct reader *r, struct build *b)
         return false;
     uint64_t at = r_off(r);
     const char *why = NULL;
-    /* kvd's entries are never larger than Redis's but for rare 12..13-bit integers. */
-    if (len > 7)
-        list_tail_reserve(b->o, len);
-    if (!rdb_lp_walk_ex((const unsigned char *)p, len, b_elem, b_list_int, b, NULL, &why)) {
+    if (!list_append_listpack(b->o, (const unsigned char *)p, len, more, &why)) {
         set_error(r->err, RDB_ERR_FORMAT, at,
                   "Corrupt RDB data in the value ending at offset %llu: %s",
-                  (unsigned long long)at, why != NULL ? why : b->why);
+                  (unsigned long long)at, why);
         return false;
     }
     return true;
@@ -1090,7 +1080,7 @@ static bool read_list_nodes(struct reader *r, struct build *b, int type)
                 return false;
             list_push(b->o, LIST_TAIL, p, len);
         } else if (container == QL_NODE_PACKED && type == T_LIST_QUICKLIST_2) {
-            if (!read_list_lp(r, b))
+            if (!read_list_lp(r, b, i + 1 < n))
                 return false;
         } else if (container == QL_NODE_PACKED) {
             if (!read_blob(r, b, rdb_zl_walk, NULL))

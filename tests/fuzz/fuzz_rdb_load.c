@@ -4,8 +4,9 @@
  * an empty 16-db keyspace, and as a DUMP payload body to rdb_decode_value(). Beyond "no crash"
  * (ASan/UBSan), it checks that a load reporting success consumed no more than the input and
  * that every failure carries a message; leaks are caught by libFuzzer's leak checker.
- * A decoded stream is also walked and changed (tests/tools/streamcheck.h): validation must
- * leave nothing that trips the stream code's own assertions.
+ * A decoded stream is also walked and changed (tests/tools/streamcheck.h), and a decoded list
+ * (whose nodes hold the loaded listpack bytes as they were) walked both ways and popped from
+ * both ends: validation must leave nothing that trips those types' own assertions.
  * Corpus: tests/fuzz/corpus_rdb (files written by redis-server 7.0 and by kvd, DUMP payloads,
  * streams of types 15 and 19, one with a consumer group).
  *
@@ -15,9 +16,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "storage/list.h"
 #include "storage/rdb.h"
 #include "storage/stream.h"
 #include "tests/tools/streamcheck.h"
+
+/* False when a walk or the pops disagree with list_len(). */
+static bool list_exercise(struct obj *l)
+{
+    size_t n = list_len(l), fwd = 0, rev = 0;
+    struct list_iter it;
+    struct list_entry e;
+    if (n > 0) {
+        list_iter_init(&it, l, 0, LIST_TAIL);
+        while (list_iter_next(&it, &e))
+            fwd++;
+        list_iter_init(&it, l, n - 1, LIST_HEAD);
+        while (list_iter_next(&it, &e))
+            rev++;
+    }
+    if (fwd != n || rev != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        struct obj *o = list_pop(l, i % 2 ? LIST_HEAD : LIST_TAIL);
+        if (o == NULL)
+            return false;
+        obj_release(o);
+    }
+    return list_len(l) == 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -54,9 +81,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         obj_release(w);
         buf_deinit(&b);
-        if (v->type == OBJ_STREAM)
-            if (!streamcheck_exercise(v))
-                abort();
+        if (v->type == OBJ_STREAM && !streamcheck_exercise(v))
+            abort();
+        if (v->type == OBJ_LIST && !list_exercise(v))
+            abort();
         obj_release(v);
     }
     return 0;
