@@ -13,7 +13,6 @@
 
 #include "server/aof.h"
 #include "server/args.h"
-#include "server/config.h"
 #include "server/conn.h"
 #include "server/log.h"
 #include "server/multi.h"

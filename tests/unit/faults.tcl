@@ -54,6 +54,20 @@ proc faults_stop {s} {
 }
 
 # kill -9, then reap (and the sanitizer-log check of a normal stop).
+# Starts a server with starter (faults_start or faults_rodir_start) on dir, sends each of cmds,
+# stops it and returns the replies: what a restart found.
+proc faults_reopen {starter overrides dir cmds} {
+    set s [$starter $overrides $dir]
+    set c [dict get $s c]
+    set got {}
+    set code [catch {foreach cmd $cmds { lappend got [$c {*}$cmd] }} err opts]
+    faults_stop $s
+    if {$code} { return -options $opts $err }
+    return $got
+}
+
+set ::faults_misconf_rdb {MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.}
+
 proc faults_kill9 {s} {
     catch {exec kill -9 [dict get $s pid]}
     catch {[dict get $s c] close}
@@ -298,7 +312,7 @@ test "BGSAVE on a full disk: logged, INFO err, MISCONF, old dump intact; a later
         assert_match {*Write error saving DB on disk*File too large*} [faults_read [dict get $s log]]
         assert_equal [faults_read $dump] $old
         assert_equal [glob -nocomplain -directory [dict get $s dir] temp-*.rdb] {}
-        assert_error {MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.} {$c set refused 1}
+        assert_error $::faults_misconf_rdb {$c set refused 1}
         assert_error {MISCONF*} {$c ping}
         assert_equal [$c get acked-before] 1
         # space is back
@@ -311,10 +325,8 @@ test "BGSAVE on a full disk: logged, INFO err, MISCONF, old dump intact; a later
     } err opts]
     faults_kill9 $s
     if {$code} { return -options $opts $err }
-    set s [faults_start {save {}} [dict get $s dir]]
-    set c [dict get $s c]
-    set got [list [$c dbsize] [$c get acked-before] [$c get acked-after] [$c exists refused]]
-    faults_stop $s
+    set got [faults_reopen faults_start {save {}} [dict get $s dir] \
+                 {dbsize {get acked-before} {get acked-after} {exists refused}}]
     assert_equal $got {2002 1 1 0}
 }
 
@@ -365,10 +377,8 @@ proc faults_aof_full {limit_extra errtext} {
     } err opts]
     faults_kill9 $s
     if {$code} { return -options $opts $err }
-    set s [faults_start {appendonly yes} [dict get $s dir]]
-    set c [dict get $s c]
-    set got [list [$c dbsize] [$c get acked-1] [$c get acked-2] [$c exists refused]]
-    faults_stop $s
+    set got [faults_reopen faults_start {appendonly yes} [dict get $s dir] \
+                 {dbsize {get acked-1} {get acked-2} {exists refused}}]
     assert_equal $got [list 202 [string repeat x 100] 2 0]
 }
 
@@ -439,10 +449,8 @@ test "AOF rewrite on a full disk: INFO err, writes go on; a later rewrite succee
     } err opts]
     faults_kill9 $s
     if {$code} { return -options $opts $err }
-    set s [faults_start {appendonly yes} [dict get $s dir]]
-    set c [dict get $s c]
-    set got [list [$c dbsize] [$c get during-error] [$c get after-rewrite]]
-    faults_stop $s
+    set got [faults_reopen faults_start {appendonly yes} [dict get $s dir] \
+                 {dbsize {get during-error} {get after-rewrite}}]
     assert_equal $got {2002 1 1}
 }
 
@@ -494,10 +502,8 @@ test "AOF background fsync fails (EIO, kvd test hook): logged, INFO err, MISCONF
     } err opts]
     faults_kill9 $s
     if {$code} { return -options $opts $err }
-    set s [faults_start {appendonly yes} [dict get $s dir]]
-    set c [dict get $s c]
-    set got [list [$c dbsize] [$c get acked-1] [$c get acked-2] [$c exists refused]]
-    faults_stop $s
+    set got [faults_reopen faults_start {appendonly yes} [dict get $s dir] \
+                 {dbsize {get acked-1} {get acked-2} {exists refused}}]
     assert_equal $got [list [expr {51 + $acked1}] [expr {$acked1 ? "v1" : ""}] v2 0]
 }
 }
@@ -559,8 +565,6 @@ proc faults_readonly {dir body} {
     return -options $opts $err
 }
 
-set ::faults_misconf_rdb {MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.}
-
 proc faults_wait_bgsave {s} {
     wait_for_condition 100 50 {[faults_field $s persistence rdb_bgsave_in_progress] == 0} \
         "the BGSAVE did not end"
@@ -611,10 +615,8 @@ test "BGSAVE into a read-only dir: INFO err, MISCONF, old dump intact; writable 
     # SIGTERM: the shutdown save (a save point is set) holds acked-after
     faults_stop $s
     if {$code} { return -options $opts $err }
-    set s [faults_rodir_start {save {}} $data]
-    set c [dict get $s c]
-    set got [list [$c dbsize] [$c get acked-before] [$c get acked-ro] [$c get acked-after] [$c exists refused]]
-    faults_stop $s
+    set got [faults_reopen faults_rodir_start {save {}} $data \
+                 {dbsize {get acked-before} {get acked-ro} {get acked-after} {exists refused}}]
     assert_equal $got {303 1 1 1 0}
 }
 
@@ -659,10 +661,8 @@ test "AOF rewrite with a read-only appendonlydir, then a read-only dir: refused 
     # the page cache survives kill -9: what write() got is what a restart loads
     faults_kill9 $s
     if {$code} { return -options $opts $err }
-    set s [faults_rodir_start {appendonly yes} $data]
-    set c [dict get $s c]
-    set got [list [$c dbsize] [$c get during-1] [$c get during-2] [$c get after]]
-    faults_stop $s
+    set got [faults_reopen faults_rodir_start {appendonly yes} $data \
+                 {dbsize {get during-1} {get during-2} {get after}}]
     assert_equal $got {303 1 2 3}
 }
 
@@ -690,10 +690,8 @@ test "CONFIG SET appendonly yes on a read-only dir: refused as Redis, AOF stays 
     } err opts]
     faults_kill9 $s
     if {$code} { return -options $opts $err }
-    set s [faults_rodir_start {appendonly yes} $data]
-    set c [dict get $s c]
-    set got [list [$c dbsize] [$c get during] [$c get after]]
-    faults_stop $s
+    set got [faults_reopen faults_rodir_start {appendonly yes} $data \
+                 {dbsize {get during} {get after}}]
     assert_equal $got {302 1 2}
 }
 
@@ -723,10 +721,8 @@ test "CONFIG SET appendonly yes with only dir read-only: OK, the rewrite fails a
     } err opts]
     faults_kill9 $s
     if {$code} { return -options $opts $err }
-    set s [faults_rodir_start {appendonly yes} $data]
-    set c [dict get $s c]
-    set got [list [$c dbsize] [$c get during] [$c get after]]
-    faults_stop $s
+    set got [faults_reopen faults_rodir_start {appendonly yes} $data \
+                 {dbsize {get during} {get after}}]
     assert_equal $got {302 1 2}
 }
 
@@ -764,10 +760,8 @@ test "the dir removed under a running server: BGSAVE fails, CONFIG GET dir is em
     # a failure may leave the server in the removed dir, where its shutdown save fails
     if {$code} { faults_kill9 $s } else { faults_stop $s }
     if {$code} { return -options $opts $err }
-    set s [faults_rodir_start {save {}} $data]
-    set c [dict get $s c]
-    set got [list [$c dbsize] [$c get acked-after] [$c exists refused]]
-    faults_stop $s
+    set got [faults_reopen faults_rodir_start {save {}} $data \
+                 {dbsize {get acked-after} {exists refused}}]
     assert_equal $got {301 1 0}
 }
 
