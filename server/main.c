@@ -8,6 +8,7 @@
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #include <errno.h>
+#include <sched.h>
 #include <event2/event.h>
 #include <signal.h>
 #include <stdio.h>
@@ -34,10 +35,13 @@
 #include "storage/db.h"
 #include "storage/obj.h"
 #include "utils/mem.h"
+#include "utils/mtime.h"
 #include "utils/rand.h"
 
 /* Descriptors kvd needs besides client sockets (listeners, logs, future persistence). */
 #define RESERVED_FDS 32
+/* How long the loop keeps polling after a pass that read requests (see the loop in main). */
+#define LOOP_SPIN_US 30
 
 static const struct dict_type errorstats_type = {.free_val = NULL};
 static struct event *signal_events[2];
@@ -277,11 +281,31 @@ int main(int argc, char **argv)
         persist_load_at_startup(true);
     log_notice("Ready to accept connections tcp");
 
+    /* After a pass that read requests, the loop polls without sleeping for a short while
+     * before it blocks: the next requests of a busy client usually arrive within microseconds,
+     * and a server asleep in epoll_wait must be woken for each of them, a cost that lands on
+     * the client's CPU (its send does the wake-up). Measured with redis-benchmark -P 16 on
+     * the other core: the server slept 12,171 times in 900k LPOPs (Redis, saturated: 1,242),
+     * the client spent 0.1 s more in the kernel and LPOP ran at 0.92x Redis; polling 30 us
+     * brought that to about 300 sleeps and parity. An idle server blocks as before. */
+    uint64_t spin_until = 0;
+    /* On one CPU the client can only run while the server does not: no spinning there. */
+    bool may_spin = sysconf(_SC_NPROCESSORS_ONLN) > 1;
     while (!server.stopping) {
         server_before_sleep();
         if (server.stopping)
             break;
-        event_base_loop(server.base, EVLOOP_ONCE);
+        long long in_before = server.stat_net_input_bytes;
+        bool spin = spin_until != 0 && mono_us() < spin_until;
+        /* A client on this same CPU (one core, or no pinning) runs first: spinning must not
+         * keep it from sending what the poll waits for. */
+        if (spin)
+            sched_yield();
+        event_base_loop(server.base, spin ? EVLOOP_NONBLOCK : EVLOOP_ONCE);
+        if (server.stat_net_input_bytes != in_before && may_spin)
+            spin_until = mono_us() + LOOP_SPIN_US;
+        else if (!spin)
+            spin_until = 0;
     }
     /* Replies already produced (the +OK before a SHUTDOWN from another client) go out. */
     server_before_sleep();
