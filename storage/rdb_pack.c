@@ -171,15 +171,9 @@ const unsigned char *rdb_lpw_finish(struct rdb_lpw *w, size_t *len)
         return false;    \
     } while (0)
 
-/* Hands an integer element to ifn as is, or to fn as text when there is no ifn. */
-static bool emit_int(rdb_elem_fn *fn, rdb_int_fn *ifn, void *ud, long long v,
-                     const char **why)
+/* Hands an integer element to fn as text. */
+static bool emit_int(rdb_elem_fn *fn, void *ud, long long v, const char **why)
 {
-    if (ifn != NULL) {
-        if (!ifn(ud, v))
-            FAIL(NULL);
-        return true;
-    }
     char b[NUM_LL_MAXLEN];
     size_t n = num_ll2str(b, v);
     if (!fn(ud, b, n))
@@ -197,12 +191,6 @@ static bool emit_str(rdb_elem_fn *fn, void *ud, const unsigned char *p, size_t l
 
 bool rdb_lp_walk(const unsigned char *p, size_t len, rdb_elem_fn *fn, void *ud, size_t *n_out,
                  const char **why)
-{
-    return rdb_lp_walk_ex(p, len, fn, NULL, ud, n_out, why);
-}
-
-bool rdb_lp_walk_ex(const unsigned char *p, size_t len, rdb_elem_fn *fn, rdb_int_fn *ifn,
-                    void *ud, size_t *n_out, const char **why)
 {
     if (len < LP_HDR + 1)
         FAIL("listpack shorter than its header");
@@ -275,7 +263,7 @@ bool rdb_lp_walk_ex(const unsigned char *p, size_t len, rdb_elem_fn *fn, rdb_int
         }
         if (i != bl || got != l || (be[-(ptrdiff_t)(bl - 1)] & 128) != 0)
             FAIL("listpack entry back length mismatch");
-        if (is_int ? !emit_int(fn, ifn, ud, v, why) : !emit_str(fn, ud, e + hl, dl, why))
+        if (is_int ? !emit_int(fn, ud, v, why) : !emit_str(fn, ud, e + hl, dl, why))
             return false;
         n++;
         off += l + bl;
@@ -372,7 +360,7 @@ bool rdb_zl_walk(const unsigned char *p, size_t len, rdb_elem_fn *fn, void *ud, 
         }
         if (dl > avail || pl + el + dl > avail)
             FAIL("ziplist entry past the end");
-        if (is_int ? !emit_int(fn, NULL, ud, v, why) : !emit_str(fn, ud, e + pl + el, dl, why))
+        if (is_int ? !emit_int(fn, ud, v, why) : !emit_str(fn, ud, e + pl + el, dl, why))
             return false;
         last = off;
         prev_size = pl + el + dl;
@@ -461,7 +449,7 @@ bool rdb_intset_walk(const unsigned char *p, size_t len, rdb_elem_fn *fn, void *
         if (i > 0 && v <= prev)
             FAIL("intset elements not strictly ascending");
         prev = v;
-        if (!emit_int(fn, NULL, ud, v, why))
+        if (!emit_int(fn, ud, v, why))
             return false;
     }
     if (n_out != NULL)

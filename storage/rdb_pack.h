@@ -44,11 +44,6 @@ typedef bool rdb_elem_fn(void *ud, const char *p, size_t len);
  * element count. False on corruption with *why set to a static reason. */
 bool rdb_lp_walk(const unsigned char *p, size_t len, rdb_elem_fn *fn, void *ud, size_t *n_out,
                  const char **why);
-/* An integer element handed over as is (rdb_lp_walk_ex). */
-typedef bool rdb_int_fn(void *ud, long long v);
-/* rdb_lp_walk, except that integer entries go to ifn unformatted when ifn is not NULL. */
-bool rdb_lp_walk_ex(const unsigned char *p, size_t len, rdb_elem_fn *fn, rdb_int_fn *ifn,
-                    void *ud, size_t *n_out, const char **why);
 /* The same for a ziplist blob (RDB types 10, 12, 13, 14's nodes): zlbytes, zltail, count,
  * prevlen chain, encodings, terminator. */
 bool rdb_zl_walk(const unsigned char *p, size_t len, rdb_elem_fn *fn, void *ud, size_t *n_out,
