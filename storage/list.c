@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "storage/lpentry.h"
 #include "storage/str.h"
 #include "utils/buf.h"
 #include "utils/lzf.h"
@@ -60,16 +61,8 @@ struct list {
 
 /* ---- entry encoding ------------------------------------------------------------------- */
 
-/* The codes are Redis's listpack codes, and a node's data is byte for byte the body of a
- * listpack (without its 6-byte header and 0xFF terminator): RDB save and load copy it. */
-#define ENC_STR6 0x80  /* 10xxxxxx: string of length xxxxxx */
-#define ENC_INT13 0xC0 /* 110xxxxx yyyyyyyy: signed 13-bit integer */
-#define ENC_STR12 0xE0 /* 1110xxxx yyyyyyyy: string, 12-bit length */
-#define ENC_STR32 0xF0 /* then a 32-bit length */
-#define ENC_INT16 0xF1
-#define ENC_INT24 0xF2
-#define ENC_INT32 0xF3
-#define ENC_INT64 0xF4
+/* A node's data is byte for byte the body of a Redis listpack (without its 6-byte header and
+ * 0xFF terminator), entries in storage/lpentry.h's form: RDB save and load copy it. */
 
 /* An element ready to be written: header, payload and back length. */
 struct packed {
@@ -80,28 +73,6 @@ struct packed {
     size_t plen;
     size_t size; /* hlen + plen + blen */
 };
-
-/* Redis's thresholds (one below each power of 128 moves up a size): the sizes must agree for
- * the node to be a valid listpack body. */
-static inline uint8_t backlen_size(size_t l)
-{
-    if (l < 128)
-        return 1;
-    if (l < 16383)
-        return 2;
-    if (l < 2097151)
-        return 3;
-    if (l < 268435455)
-        return 4;
-    return 5;
-}
-
-/* The last byte holds the low 7 bits; a set top bit says another group precedes it. */
-static void backlen_write(unsigned char *out, size_t l, uint8_t n)
-{
-    for (uint8_t i = 0; i < n; i++)
-        out[n - 1 - i] = (unsigned char)(((l >> (7 * i)) & 0x7F) | (i + 1 < n ? 0x80 : 0));
-}
 
 /* Reads the back length that ends just before end; *n receives its size in bytes. */
 static inline size_t backlen_read(const unsigned char *end, uint8_t *n)
@@ -118,61 +89,23 @@ static inline size_t backlen_read(const unsigned char *end, uint8_t *n)
     return v;
 }
 
-static void put_le(unsigned char *out, uint64_t v, int n)
-{
-    for (int i = 0; i < n; i++)
-        out[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t get_le(const unsigned char *in, int n)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++)
-        v |= (uint64_t)in[i] << (8 * i);
-    return v;
-}
-
 static void pack_int(struct packed *pk, long long v)
 {
     pk->payload = NULL;
     pk->plen = 0;
-    if (v >= 0 && v <= 127) {
-        pk->hdr[0] = (unsigned char)v;
-        pk->hlen = 1;
-    } else if (v >= -4096 && v <= 4095) {
-        unsigned u = (unsigned)v & 0x1FFF;
-        pk->hdr[0] = (unsigned char)(ENC_INT13 | (u >> 8));
-        pk->hdr[1] = (unsigned char)(u & 0xFF);
-        pk->hlen = 2;
-    } else if (v >= INT16_MIN && v <= INT16_MAX) {
-        pk->hdr[0] = ENC_INT16;
-        put_le(pk->hdr + 1, (uint64_t)v, 2);
-        pk->hlen = 3;
-    } else if (v >= -8388608 && v <= 8388607) {
-        pk->hdr[0] = ENC_INT24;
-        put_le(pk->hdr + 1, (uint64_t)v, 3);
-        pk->hlen = 4;
-    } else if (v >= INT32_MIN && v <= INT32_MAX) {
-        pk->hdr[0] = ENC_INT32;
-        put_le(pk->hdr + 1, (uint64_t)v, 4);
-        pk->hlen = 5;
-    } else {
-        pk->hdr[0] = ENC_INT64;
-        put_le(pk->hdr + 1, (uint64_t)v, 8);
-        pk->hlen = 9;
-    }
+    pk->hlen = lpentry_int_head(pk->hdr, v);
 }
 
-/* Chooses the encoding for an element: integer when the bytes are a canonical integer. */
 /* Completes pk once its header and payload are set: the backlen and the total size. */
 static void pack_finish(struct packed *pk)
 {
     size_t l = pk->hlen + pk->plen;
-    pk->blen = backlen_size(l);
-    backlen_write(pk->back, l, pk->blen);
+    pk->blen = lpentry_backlen_size(l);
+    lpentry_backlen_write(pk->back, l, pk->blen);
     pk->size = l + pk->blen;
 }
 
+/* Chooses the encoding for an element: integer when the bytes are a canonical integer. */
 static void entry_pack(struct packed *pk, const char *p, size_t len)
 {
     long long v;
@@ -181,18 +114,7 @@ static void entry_pack(struct packed *pk, const char *p, size_t len)
     } else {
         pk->payload = p;
         pk->plen = len;
-        if (len < 64) {
-            pk->hdr[0] = (unsigned char)(ENC_STR6 | len);
-            pk->hlen = 1;
-        } else if (len < 4096) {
-            pk->hdr[0] = (unsigned char)(ENC_STR12 | (len >> 8));
-            pk->hdr[1] = (unsigned char)(len & 0xFF);
-            pk->hlen = 2;
-        } else {
-            pk->hdr[0] = ENC_STR32;
-            put_le(pk->hdr + 1, (uint64_t)len, 4);
-            pk->hlen = 5;
-        }
+        pk->hlen = lpentry_str_head(pk->hdr, len);
     }
     pack_finish(pk);
 }
@@ -222,41 +144,41 @@ static size_t entry_decode(const unsigned char *e, struct raw_entry *r)
     if (b < 0x80) {
         r->v = b;
         l = 1;
-    } else if ((b & 0xC0) == ENC_STR6) {
+    } else if ((b & 0xC0) == LPENTRY_STR6) {
         r->p = e + 1;
         r->len = b & 0x3F;
         l = 1 + r->len;
-    } else if ((b & 0xE0) == ENC_INT13) {
+    } else if ((b & 0xE0) == LPENTRY_INT13) {
         int u = ((b & 0x1F) << 8) | e[1];
         r->v = u >= 4096 ? u - 8192 : u;
         l = 2;
-    } else if ((b & 0xF0) == ENC_STR12) {
+    } else if ((b & 0xF0) == LPENTRY_STR12) {
         r->p = e + 2;
         r->len = ((size_t)(b & 0x0F) << 8) | e[1];
         l = 2 + r->len;
     } else {
         int n;
         switch (b) {
-        case ENC_INT16: n = 2; break;
-        case ENC_INT24: n = 3; break;
-        case ENC_INT32: n = 4; break;
-        case ENC_INT64: n = 8; break;
+        case LPENTRY_INT16: n = 2; break;
+        case LPENTRY_INT24: n = 3; break;
+        case LPENTRY_INT32: n = 4; break;
+        case LPENTRY_INT64: n = 8; break;
         default: n = 0; break;
         }
         if (n > 0) {
-            uint64_t u = get_le(e + 1, n);
+            uint64_t u = lpentry_get_le(e + 1, n);
             if (n < 8 && (u >> (8 * n - 1)) & 1)
                 u |= ~(uint64_t)0 << (8 * n); /* sign-extend */
             r->v = (long long)u;
             l = 1 + (size_t)n;
         } else {
-            assert(b == ENC_STR32);
+            assert(b == LPENTRY_STR32);
             r->p = e + 5;
-            r->len = (size_t)get_le(e + 1, 4);
+            r->len = (size_t)lpentry_get_le(e + 1, 4);
             l = 5 + r->len;
         }
     }
-    r->size = l + backlen_size(l);
+    r->size = l + lpentry_backlen_size(l);
     return r->size;
 }
 
@@ -1001,52 +923,12 @@ bool list_export_node(const struct obj *l, const void **cursor, struct buf *out)
     const unsigned char *data = node_view(n, false);
     size_t total = 6 + (size_t)n->bytes + 1;
     unsigned char *o = (unsigned char *)buf_reserve(out, total);
-    put_le(o, total, 4);
+    lpentry_put_le(o, total, 4);
     /* Redis writes 65535 ("unknown") once the count no longer fits in the header. */
-    put_le(o + 4, n->count < 65535 ? n->count : 65535, 2);
+    lpentry_put_le(o + 4, n->count < 65535 ? n->count : 65535, 2);
     memcpy(o + 6, data, n->bytes);
     o[6 + n->bytes] = 0xFF;
     buf_commit(out, total);
-    return true;
-}
-
-/* Header size of the listpack entry at e, with its payload size in *dl (0 for integers);
- * 0 when the header is cut off within the avail bytes, SIZE_MAX for an unknown encoding. */
-static size_t lp_entry_head(const unsigned char *e, size_t avail, size_t *dl)
-{
-    unsigned char b = e[0];
-    *dl = 0;
-    if (b < 0x80)
-        return 1;
-    if ((b & 0xC0) == ENC_STR6) {
-        *dl = b & 0x3F;
-        return 1;
-    }
-    size_t hl;
-    if ((b & 0xE0) == ENC_INT13)
-        hl = 2;
-    else if ((b & 0xF0) == ENC_STR12)
-        hl = 2;
-    else if (b >= ENC_STR32 && b <= ENC_INT64)
-        hl = b == ENC_STR32 ? 5 : b == ENC_INT16 ? 3 : b == ENC_INT24 ? 4 : b == ENC_INT32 ? 5 : 9;
-    else
-        return SIZE_MAX;
-    if (avail < hl)
-        return 0;
-    if ((b & 0xF0) == ENC_STR12)
-        *dl = ((size_t)(b & 0x0F) << 8) | e[1];
-    else if (b == ENC_STR32)
-        *dl = (size_t)get_le(e + 1, 4);
-    return hl;
-}
-
-static bool backlen_matches(const unsigned char *be, size_t l, uint8_t n)
-{
-    unsigned char want[5];
-    backlen_write(want, l, n);
-    for (uint8_t i = 0; i < n; i++)
-        if (be[i] != want[i])
-            return false;
     return true;
 }
 
@@ -1062,54 +944,31 @@ static void append_run(struct list *L, const unsigned char *p, size_t bytes, uin
     L->count += count;
 }
 
-#define LP_FAIL(msg)   \
-    do {               \
-        *why = (msg);  \
-        return false;  \
-    } while (0)
-
 bool list_append_listpack(struct obj *l, const unsigned char *lp, size_t len, bool more,
                           const char **why)
 {
     struct list *L = list_of(l);
-    if (len < 7)
-        LP_FAIL("listpack shorter than its header");
-    if (get_le(lp, 4) != len)
-        LP_FAIL("listpack total bytes do not match the blob length");
-    if (lp[len - 1] != 0xFF)
-        LP_FAIL("listpack terminator missing");
-    size_t declared = (size_t)get_le(lp + 4, 2), seen = 0;
+    size_t declared, seen = 0;
+    if (!lpentry_blob_open(lp, len, &declared, why))
+        return false;
     size_t end = len - 1, off = 6, run = 6;
     uint32_t run_count = 0;
     size_t lim = node_limit_bytes() - sizeof(struct list_node);
     while (off < end) {
-        size_t avail = end - off, dl;
-        size_t hl = lp_entry_head(lp + off, avail, &dl);
-        if (hl == SIZE_MAX)
-            LP_FAIL("listpack entry with an invalid encoding");
-        if (hl == 0 || dl > avail || hl + dl > avail)
-            LP_FAIL("listpack entry past the end");
-        size_t el = hl + dl;
-        uint8_t bl = backlen_size(el);
-        if (bl > avail - el)
-            LP_FAIL("listpack entry past the end");
-        /* The back length must be exactly the one the entry's size gives. */
-        const unsigned char *be = lp + off + el;
-        bool back_ok = bl == 1 ? be[0] == el : backlen_matches(be, el, bl);
-        if (!back_ok)
-            LP_FAIL("listpack entry back length mismatch");
-        size_t esize = el + bl;
+        struct lpentry e;
+        if (!lpentry_check(lp + off, end - off, &e, why))
+            return false;
         seen++;
         /* kvd packs every canonical integer as an integer (LREM and LPOS compare by kind), so
          * such a string, which Redis never writes but a hand-made file may hold, is repacked. */
-        const unsigned char *pl = lp + off + hl;
         long long v;
-        bool repack = dl > 0 && dl < NUM_LL_MAXLEN && (pl[0] == '-' || (pl[0] >= '0' && pl[0] <= '9')) &&
-                      num_str2ll((const char *)pl, dl, &v);
+        bool repack = e.p != NULL && e.len > 0 && e.len < NUM_LL_MAXLEN &&
+                      (e.p[0] == '-' || (e.p[0] >= '0' && e.p[0] <= '9')) &&
+                      num_str2ll((const char *)e.p, e.len, &v);
         struct list_node *t = L->tail;
         size_t pending = off - run;
         bool fits = t != NULL &&
-                    (t->count + run_count == 0 || node_allows_more(t, pending + esize, run_count + 1));
+                    (t->count + run_count == 0 || node_allows_more(t, pending + e.size, run_count + 1));
         if (repack || !fits) {
             if (t != NULL)
                 append_run(L, lp + run, pending, run_count);
@@ -1118,7 +977,7 @@ bool list_append_listpack(struct obj *l, const unsigned char *lp, size_t len, bo
         }
         if (repack) {
             list_push_int(l, LIST_TAIL, v);
-            run = off + esize;
+            run = off + e.size;
         } else {
             if (!fits) {
                 /* Sized for what is left of this listpack, or in full when more nodes follow
@@ -1129,10 +988,12 @@ bool list_append_listpack(struct obj *l, const unsigned char *lp, size_t len, bo
             }
             run_count++;
         }
-        off += esize;
+        off += e.size;
     }
-    if (declared != 65535 && declared != seen)
-        LP_FAIL("listpack element count mismatch");
+    if (declared != 65535 && declared != seen) {
+        *why = "listpack element count mismatch";
+        return false;
+    }
     append_run(L, lp + run, off - run, run_count);
     return true;
 }

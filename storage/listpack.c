@@ -15,6 +15,8 @@
  *   0xF0      + 4-byte length: longer string
  *   0xF1..F4  + 2, 3, 4, 8 bytes: signed integer (little endian)
  *   0xFF      end of the sequence
+ * The entry codec (tags, integer and string heads, back lengths) is storage/lpentry.h's, shared
+ * with list nodes and RDB listpacks.
  * Strings that read as strict decimal integers are stored as integers, so equal texts always
  * have equal encodings and find() can compare either by integer or by bytes.
  *
@@ -26,16 +28,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "storage/lpentry.h"
 #include "utils/mem.h"
 
 #define HDR 8u
 #define END 0xFFu
 
-#define TAG_STR_LONG 0xF0u
-#define TAG_I16 0xF1u
-#define TAG_I24 0xF2u
-#define TAG_I32 0xF3u
-#define TAG_I64 0xF4u
 
 /* ---- low level ------------------------------------------------------------------------ */
 
@@ -71,11 +69,11 @@ static size_t elem_size(const unsigned char *p)
     if (b < 0xF0)
         return 2 + (((size_t)(b & 0x0F) << 8) | p[1]);
     switch (b) {
-    case TAG_STR_LONG: return 5 + get_u32(p + 1);
-    case TAG_I16: return 3;
-    case TAG_I24: return 4;
-    case TAG_I32: return 5;
-    case TAG_I64: return 9;
+    case LPENTRY_STR32: return 5 + get_u32(p + 1);
+    case LPENTRY_INT16: return 3;
+    case LPENTRY_INT24: return 4;
+    case LPENTRY_INT32: return 5;
+    case LPENTRY_INT64: return 9;
     }
     assert(!"listpack: bad entry tag");
     return 0;
@@ -83,23 +81,12 @@ static size_t elem_size(const unsigned char *p)
 
 static size_t backlen_size(size_t l)
 {
-    size_t n = 1;
-    while (l >= 128) {
-        l >>= 7;
-        n++;
-    }
-    return n;
+    return lpentry_backlen_size(l);
 }
 
-/* Writes l into dst[0..n) with the lowest 7 bits in the last byte; every byte but the
- * leftmost carries 0x80 to say "more to the left". */
 static void backlen_write(unsigned char *dst, size_t l)
 {
-    size_t n = backlen_size(l);
-    for (size_t i = n; i-- > 0;) {
-        dst[i] = (unsigned char)((l & 0x7F) | (i > 0 ? 0x80 : 0));
-        l >>= 7;
-    }
+    lpentry_backlen_write(dst, l, lpentry_backlen_size(l));
 }
 
 /* Reads a backlen whose last byte is at q; *n receives how many bytes it took. */
@@ -127,56 +114,6 @@ static size_t entry_size(const unsigned char *p)
     return e + backlen_size(e);
 }
 
-/* Tag and payload for integer v into out (9 bytes); returns the size. */
-static size_t encode_int(unsigned char *out, long long v)
-{
-    if (v >= 0 && v <= 127) {
-        out[0] = (unsigned char)v;
-        return 1;
-    }
-    if (v >= -4096 && v <= 4095) {
-        uint16_t u = (uint16_t)((uint64_t)v & 0x1FFF);
-        out[0] = (unsigned char)(0xC0 | (u >> 8));
-        out[1] = (unsigned char)u;
-        return 2;
-    }
-    size_t n;
-    if (v >= INT16_MIN && v <= INT16_MAX) {
-        out[0] = TAG_I16;
-        n = 2;
-    } else if (v >= -(1LL << 23) && v < (1LL << 23)) {
-        out[0] = TAG_I24;
-        n = 3;
-    } else if (v >= INT32_MIN && v <= INT32_MAX) {
-        out[0] = TAG_I32;
-        n = 4;
-    } else {
-        out[0] = TAG_I64;
-        n = 8;
-    }
-    uint64_t u = (uint64_t)v;
-    for (size_t i = 0; i < n; i++)
-        out[1 + i] = (unsigned char)(u >> (8 * i));
-    return 1 + n;
-}
-
-/* Tag (and length) for a string of len bytes into out (5 bytes); returns the size. */
-static size_t encode_str_head(unsigned char *out, size_t len)
-{
-    if (len < 64) {
-        out[0] = (unsigned char)(0x80 | len);
-        return 1;
-    }
-    if (len < 4096) {
-        out[0] = (unsigned char)(0xE0 | (len >> 8));
-        out[1] = (unsigned char)len;
-        return 2;
-    }
-    out[0] = TAG_STR_LONG;
-    put_u32(out + 1, (uint32_t)len);
-    return 5;
-}
-
 static long long sign_extend(uint64_t u, unsigned bits)
 {
     uint64_t m = 1ULL << (bits - 1);
@@ -190,7 +127,7 @@ static unsigned char *insert_raw(unsigned char *lp, size_t off, bool is_int, lon
                                  const char *s, size_t len)
 {
     unsigned char head[9];
-    size_t hlen = is_int ? encode_int(head, v) : encode_str_head(head, len);
+    size_t hlen = is_int ? lpentry_int_head(head, v) : lpentry_str_head(head, len);
     size_t elen = hlen + (is_int ? 0 : len);
     size_t esize = elen + backlen_size(elen);
     size_t total = listpack_bytes(lp);
@@ -315,11 +252,11 @@ const unsigned char *listpack_get(const unsigned char *p, size_t *len, long long
         *len = ((size_t)(b & 0x0F) << 8) | p[1];
         return p + 2;
     }
-    if (b == TAG_STR_LONG) {
+    if (b == LPENTRY_STR32) {
         *len = get_u32(p + 1);
         return p + 5;
     }
-    unsigned n = b == TAG_I16 ? 2 : b == TAG_I24 ? 3 : b == TAG_I32 ? 4 : 8;
+    unsigned n = b == LPENTRY_INT16 ? 2 : b == LPENTRY_INT24 ? 3 : b == LPENTRY_INT32 ? 4 : 8;
     uint64_t u = 0;
     for (unsigned i = 0; i < n; i++)
         u |= (uint64_t)p[1 + i] << (8 * i);
@@ -460,7 +397,7 @@ unsigned char *listpack_replace(unsigned char *lp, unsigned char **p, const char
     unsigned char head[9];
     long long v;
     bool is_int = len <= 20 && num_str2ll(s, len, &v);
-    size_t hlen = is_int ? encode_int(head, v) : encode_str_head(head, len);
+    size_t hlen = is_int ? lpentry_int_head(head, v) : lpentry_str_head(head, len);
     size_t elen = hlen + (is_int ? 0 : len);
     if (elen + backlen_size(elen) == old) {
         memcpy(at, head, hlen);

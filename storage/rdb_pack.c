@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "storage/lpentry.h"
 #include "utils/num.h"
 
 #define LP_HDR 6
@@ -19,95 +20,15 @@
 #define ZL_HDR 10
 #define ZL_COUNT_UNKNOWN 65535
 
-static void put_le(unsigned char *o, uint64_t v, int n)
-{
-    for (int i = 0; i < n; i++)
-        o[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t get_le(const unsigned char *p, int n)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
 /* ---- listpack writer --------------------------------------------------------------------- */
 
-/* Redis's thresholds (note 16383, not 16384: a Redis reader accepts either, but the bytes
- * then match what Redis itself writes). */
-static int lp_backlen_size(uint64_t l)
-{
-    if (l <= 127)
-        return 1;
-    if (l < 16383)
-        return 2;
-    if (l < 2097151)
-        return 3;
-    if (l < 268435455)
-        return 4;
-    return 5;
-}
-
-/* Leftmost byte holds the highest group; every byte but the leftmost has bit 7 set, so a
- * reader starting at the entry's last byte knows when to stop. */
-static void lp_backlen_write(unsigned char *o, uint64_t l, int n)
-{
-    for (int i = 0; i < n; i++) {
-        unsigned char g = (unsigned char)((l >> (7 * (n - 1 - i))) & 127);
-        o[i] = (unsigned char)(i > 0 ? (g | 128) : g);
-    }
-}
-
-/* Encoding + data of one element into hdr (at most 9 bytes) when it is an integer, else the
- * string header; returns the header size and sets *is_int. */
-static int lp_encode_head(const char *p, size_t len, unsigned char *hdr, bool *is_int)
+/* Tag (and, for an integer, its payload) of one element into hdr (9 bytes); returns the
+ * tag's size and sets *is_int: strict decimal integers are stored as integers, as Redis does. */
+static uint8_t lp_encode_head(const char *p, size_t len, unsigned char *hdr, bool *is_int)
 {
     long long v;
     *is_int = len <= 20 && num_str2ll(p, len, &v);
-    if (*is_int) {
-        if (v >= 0 && v <= 127) {
-            hdr[0] = (unsigned char)v;
-            return 1;
-        }
-        if (v >= -4096 && v <= 4095) {
-            uint64_t u = v < 0 ? (uint64_t)((1 << 13) + v) : (uint64_t)v;
-            hdr[0] = (unsigned char)((u >> 8) | 0xC0);
-            hdr[1] = (unsigned char)(u & 0xFF);
-            return 2;
-        }
-        if (v >= INT16_MIN && v <= INT16_MAX) {
-            hdr[0] = 0xF1;
-            put_le(hdr + 1, (uint64_t)v, 2);
-            return 3;
-        }
-        if (v >= -8388608 && v <= 8388607) {
-            hdr[0] = 0xF2;
-            put_le(hdr + 1, (uint64_t)v, 3);
-            return 4;
-        }
-        if (v >= INT32_MIN && v <= INT32_MAX) {
-            hdr[0] = 0xF3;
-            put_le(hdr + 1, (uint64_t)v, 4);
-            return 5;
-        }
-        hdr[0] = 0xF4;
-        put_le(hdr + 1, (uint64_t)v, 8);
-        return 9;
-    }
-    if (len < 64) {
-        hdr[0] = (unsigned char)(0x80 | len);
-        return 1;
-    }
-    if (len < 4096) {
-        hdr[0] = (unsigned char)(0xE0 | (len >> 8));
-        hdr[1] = (unsigned char)(len & 0xFF);
-        return 2;
-    }
-    hdr[0] = 0xF0;
-    put_le(hdr + 1, len, 4);
-    return 5;
+    return *is_int ? lpentry_int_head(hdr, v) : lpentry_str_head(hdr, len);
 }
 
 size_t rdb_lpw_entry_size(const char *p, size_t len)
@@ -115,7 +36,7 @@ size_t rdb_lpw_entry_size(const char *p, size_t len)
     unsigned char hdr[9];
     bool is_int;
     size_t l = (size_t)lp_encode_head(p, len, hdr, &is_int) + (is_int ? 0 : len);
-    return l + (size_t)lp_backlen_size(l);
+    return l + (size_t)lpentry_backlen_size(l);
 }
 
 void rdb_lpw_init(struct rdb_lpw *w)
@@ -143,8 +64,8 @@ void rdb_lpw_append(struct rdb_lpw *w, const char *p, size_t len)
     bool is_int;
     int hl = lp_encode_head(p, len, hdr, &is_int);
     uint64_t l = (uint64_t)hl + (is_int ? 0 : len);
-    int bl = lp_backlen_size(l);
-    lp_backlen_write(back, l, bl);
+    int bl = lpentry_backlen_size(l);
+    lpentry_backlen_write(back, l, bl);
     buf_append(&w->b, hdr, (size_t)hl);
     if (!is_int && len > 0)
         buf_append(&w->b, p, len);
@@ -157,8 +78,8 @@ const unsigned char *rdb_lpw_finish(struct rdb_lpw *w, size_t *len)
     unsigned char eof = LP_EOF;
     buf_append(&w->b, &eof, 1);
     unsigned char *p = (unsigned char *)buf_head(&w->b);
-    put_le(p, w->b.len, 4);
-    put_le(p + 4, w->count < LP_COUNT_UNKNOWN ? w->count : LP_COUNT_UNKNOWN, 2);
+    lpentry_put_le(p, w->b.len, 4);
+    lpentry_put_le(p + 4, w->count < LP_COUNT_UNKNOWN ? w->count : LP_COUNT_UNKNOWN, 2);
     *len = w->b.len;
     return p;
 }
@@ -192,81 +113,17 @@ static bool emit_str(rdb_elem_fn *fn, void *ud, const unsigned char *p, size_t l
 bool rdb_lp_walk(const unsigned char *p, size_t len, rdb_elem_fn *fn, void *ud, size_t *n_out,
                  const char **why)
 {
-    if (len < LP_HDR + 1)
-        FAIL("listpack shorter than its header");
-    if (get_le(p, 4) != len)
-        FAIL("listpack total bytes do not match the blob length");
-    if (p[len - 1] != LP_EOF)
-        FAIL("listpack terminator missing");
-    size_t want = (size_t)get_le(p + 4, 2), n = 0, off = LP_HDR, end = len - 1;
+    size_t want, n = 0, off = LP_HDR, end = len - 1;
+    if (!lpentry_blob_open(p, len, &want, why))
+        return false;
     while (off < end) {
-        const unsigned char *e = p + off;
-        unsigned char b = e[0];
-        size_t hl, dl = 0;
-        long long v = 0;
-        bool is_int = true;
-        size_t avail = end - off;
-        if ((b & 0x80) == 0) {
-            hl = 1;
-            v = b;
-        } else if ((b & 0xC0) == 0x80) {
-            hl = 1;
-            dl = b & 0x3F;
-            is_int = false;
-        } else if ((b & 0xE0) == 0xC0) {
-            hl = 2;
-            if (avail < 2)
-                FAIL("listpack entry past the end");
-            uint64_t u = ((uint64_t)(b & 0x1F) << 8) | e[1];
-            v = u >= 4096 ? (long long)u - 8192 : (long long)u;
-        } else if ((b & 0xF0) == 0xE0) {
-            hl = 2;
-            if (avail < 2)
-                FAIL("listpack entry past the end");
-            dl = ((size_t)(b & 0x0F) << 8) | e[1];
-            is_int = false;
-        } else if (b == 0xF0) {
-            hl = 5;
-            if (avail < 5)
-                FAIL("listpack entry past the end");
-            dl = (size_t)get_le(e + 1, 4);
-            is_int = false;
-        } else if (b >= 0xF1 && b <= 0xF4) {
-            static const size_t w[] = {2, 3, 4, 8};
-            size_t nb = w[b - 0xF1];
-            hl = 1 + nb;
-            if (avail < hl)
-                FAIL("listpack entry past the end");
-            uint64_t u = get_le(e + 1, (int)nb);
-            if (nb < 8 && (u >> (8 * nb - 1)) & 1)
-                u |= ~(uint64_t)0 << (8 * nb); /* sign-extend */
-            v = (long long)u;
-        } else {
-            FAIL("listpack entry with an invalid encoding");
-        }
-        if (dl > avail || hl + dl > avail)
-            FAIL("listpack entry past the end");
-        uint64_t l = hl + dl;
-        size_t bl = (size_t)lp_backlen_size(l);
-        if (l + bl > avail)
-            FAIL("listpack entry past the end");
-        /* The back length must read back (right to left) as exactly l over exactly bl bytes. */
-        const unsigned char *be = e + l + bl - 1;
-        uint64_t got = 0;
-        size_t i = 0;
-        for (;;) {
-            got |= (uint64_t)(be[-(ptrdiff_t)i] & 127) << (7 * i);
-            bool more = (be[-(ptrdiff_t)i] & 128) != 0;
-            i++;
-            if (!more || i >= bl)
-                break;
-        }
-        if (i != bl || got != l || (be[-(ptrdiff_t)(bl - 1)] & 128) != 0)
-            FAIL("listpack entry back length mismatch");
-        if (is_int ? !emit_int(fn, ud, v, why) : !emit_str(fn, ud, e + hl, dl, why))
+        struct lpentry e;
+        if (!lpentry_check(p + off, end - off, &e, why))
+            return false;
+        if (e.p == NULL ? !emit_int(fn, ud, e.v, why) : !emit_str(fn, ud, e.p, e.len, why))
             return false;
         n++;
-        off += l + bl;
+        off += e.size;
     }
     if (want != LP_COUNT_UNKNOWN && want != n)
         FAIL("listpack element count mismatch");
@@ -282,11 +139,11 @@ bool rdb_zl_walk(const unsigned char *p, size_t len, rdb_elem_fn *fn, void *ud, 
 {
     if (len < ZL_HDR + 1)
         FAIL("ziplist shorter than its header");
-    if (get_le(p, 4) != len)
+    if (lpentry_get_le(p, 4) != len)
         FAIL("ziplist total bytes do not match the blob length");
     if (p[len - 1] != 0xFF)
         FAIL("ziplist terminator missing");
-    size_t tail = (size_t)get_le(p + 4, 4), want = (size_t)get_le(p + 8, 2);
+    size_t tail = (size_t)lpentry_get_le(p + 4, 4), want = (size_t)lpentry_get_le(p + 8, 2);
     size_t off = ZL_HDR, end = len - 1, n = 0, prev_size = 0, last = ZL_HDR;
     while (off < end) {
         const unsigned char *e = p + off;
@@ -298,7 +155,7 @@ bool rdb_zl_walk(const unsigned char *p, size_t len, rdb_elem_fn *fn, void *ud, 
             pl = 5;
             if (avail < 5)
                 FAIL("ziplist entry past the end");
-            prevlen = (size_t)get_le(e + 1, 4);
+            prevlen = (size_t)lpentry_get_le(e + 1, 4);
         } else {
             FAIL("ziplist terminator inside the entries");
         }
@@ -352,7 +209,7 @@ bool rdb_zl_walk(const unsigned char *p, size_t len, rdb_elem_fn *fn, void *ud, 
             if (nb > 0) {
                 if (avail < pl + el + dl)
                     FAIL("ziplist entry past the end");
-                uint64_t u = get_le(e + pl + el, nb);
+                uint64_t u = lpentry_get_le(e + pl + el, nb);
                 if (nb < 8 && (u >> (8 * nb - 1)) & 1)
                     u |= ~(uint64_t)0 << (8 * nb);
                 v = (long long)u;
@@ -391,7 +248,7 @@ static bool zm_len(const unsigned char *p, size_t end, size_t *off, size_t *out)
     }
     if (b == 255 || end - *off < 5)
         return false;
-    *out = (size_t)get_le(p + *off + 1, 4);
+    *out = (size_t)lpentry_get_le(p + *off + 1, 4);
     *off += 5;
     return true;
 }
@@ -435,14 +292,14 @@ bool rdb_intset_walk(const unsigned char *p, size_t len, rdb_elem_fn *fn, void *
 {
     if (len < 8)
         FAIL("intset shorter than its header");
-    uint64_t w = get_le(p, 4), n = get_le(p + 4, 4);
+    uint64_t w = lpentry_get_le(p, 4), n = lpentry_get_le(p + 4, 4);
     if (w != 2 && w != 4 && w != 8)
         FAIL("intset with an invalid encoding");
     if (n * w + 8 != len)
         FAIL("intset length does not match the blob length");
     long long prev = 0;
     for (uint64_t i = 0; i < n; i++) {
-        uint64_t u = get_le(p + 8 + i * w, (int)w);
+        uint64_t u = lpentry_get_le(p + 8 + i * w, (int)w);
         if (w < 8 && (u >> (8 * w - 1)) & 1)
             u |= ~(uint64_t)0 << (8 * w);
         long long v = (long long)u;
