@@ -819,13 +819,6 @@ void cmd_command_help(struct cmd_ctx *ctx)
         "    The key arguments of a complete command line.",
         NULL,
     };
-    long long n = 0;
-    while (lines[n] != NULL)
-        n++;
-    reply_array(ctx->c, n + 3);
-    reply_simple(ctx->c, "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-    for (long long i = 0; i < n; i++)
-        reply_simple(ctx->c, lines[i]);
-    reply_simple(ctx->c, "HELP");
-    reply_simple(ctx->c, "    Print this help.");
+    reply_help_titled(ctx->c, "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                      lines);
 }

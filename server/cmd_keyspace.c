@@ -548,14 +548,6 @@ void cmd_object_freq(struct cmd_ctx *ctx)
     reply_int(ctx->c, (long long)lfu_decayed_counter(o));
 }
 
-/* Sends HELP lines as status replies. */
-static void reply_help(struct conn *c, const char *const *lines, size_t n)
-{
-    reply_array(c, (long long)n);
-    for (size_t i = 0; i < n; i++)
-        reply_simple(c, lines[i]);
-}
-
 /* Same number of lines as Redis 7.0's text (some clients page on it), in our own words. */
 static const char *const object_help_lines[] = {
     "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",

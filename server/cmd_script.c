@@ -148,8 +148,5 @@ void cmd_script_help(struct cmd_ctx *ctx)
         "HELP",
         "    Prints this help.",
     };
-    size_t n = sizeof(lines) / sizeof(lines[0]);
-    reply_array(ctx->c, (long long)n);
-    for (size_t i = 0; i < n; i++)
-        reply_simple(ctx->c, lines[i]);
+    reply_help(ctx->c, lines, sizeof(lines) / sizeof(lines[0]));
 }

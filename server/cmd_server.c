@@ -49,20 +49,6 @@ static long long now_us(void)
     return (long long)tv.tv_sec * 1000000 + tv.tv_usec;
 }
 
-/* Replies an array of status lines: a title, then our own help text, then HELP itself. */
-static void reply_help_lines(struct conn *c, const char *title, const char *const *lines)
-{
-    long long n = 0;
-    while (lines[n] != NULL)
-        n++;
-    reply_array(c, n + 3);
-    reply_simple(c, title);
-    for (long long i = 0; i < n; i++)
-        reply_simple(c, lines[i]);
-    reply_simple(c, "HELP");
-    reply_simple(c, "    Print this help.");
-}
-
 /* ---- argument redaction (shared by MONITOR and SLOWLOG) ---------------------------------- */
 
 /* True if argument i of this command carries a secret. Redis hides AUTH's arguments and the
@@ -334,7 +320,7 @@ void cmd_slowlog_help(struct cmd_ctx *ctx)
         "    Forget every entry.",
         NULL,
     };
-    reply_help_lines(ctx->c, "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    reply_help_titled(ctx->c, "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                      lines);
 }
 
@@ -423,7 +409,7 @@ void cmd_latency_help(struct cmd_ctx *ctx)
         "    Drop the samples of the named events (all events when none is named).",
         NULL,
     };
-    reply_help_lines(ctx->c, "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    reply_help_titled(ctx->c, "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                      lines);
 }
 
@@ -778,7 +764,7 @@ static void debug_help(struct cmd_ctx *ctx)
         "    Block the server for <seconds> (fractions allowed).",
         NULL,
     };
-    reply_help_lines(ctx->c, "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    reply_help_titled(ctx->c, "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                      lines);
 }
 

@@ -1407,10 +1407,7 @@ void cmd_config_help(struct cmd_ctx *ctx)
         "HELP",
         "    Prints this help.",
     };
-    size_t n = sizeof(lines) / sizeof(lines[0]);
-    reply_array(ctx->c, (long long)n);
-    for (size_t i = 0; i < n; i++)
-        reply_simple(ctx->c, lines[i]);
+    reply_help(ctx->c, lines, sizeof(lines) / sizeof(lines[0]));
 }
 
 /* ---- REWRITE ------------------------------------------------------------------------ */

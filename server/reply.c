@@ -212,6 +212,26 @@ void reply_array(struct conn *c, long long n)
     out_commit(c, resp_enc_array_len(dst, n));
 }
 
+void reply_help(struct conn *c, const char *const *lines, size_t n)
+{
+    reply_array(c, (long long)n);
+    for (size_t i = 0; i < n; i++)
+        reply_simple(c, lines[i]);
+}
+
+void reply_help_titled(struct conn *c, const char *title, const char *const *lines)
+{
+    long long n = 0;
+    while (lines[n] != NULL)
+        n++;
+    reply_array(c, n + 3);
+    reply_simple(c, title);
+    for (long long i = 0; i < n; i++)
+        reply_simple(c, lines[i]);
+    reply_simple(c, "HELP");
+    reply_simple(c, "    Print this help.");
+}
+
 void reply_map(struct conn *c, long long n)
 {
     if (muted(c))

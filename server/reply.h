@@ -43,6 +43,10 @@ void reply_null(struct conn *c);
 void reply_null_array(struct conn *c);
 /* Aggregate headers; the caller then adds exactly n elements (2n for maps). */
 void reply_array(struct conn *c, long long n);
+/* A HELP reply: the n lines as an array of status replies. */
+void reply_help(struct conn *c, const char *const *lines, size_t n);
+/* A HELP reply: title, the NULL-terminated lines, then HELP's own two lines. */
+void reply_help_titled(struct conn *c, const char *title, const char *const *lines);
 void reply_map(struct conn *c, long long n);
 void reply_set(struct conn *c, long long n);
 void reply_push(struct conn *c, long long n);
