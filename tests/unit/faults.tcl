@@ -53,7 +53,6 @@ proc faults_stop {s} {
     ::kvd::stop $s
 }
 
-# kill -9, then reap (and the sanitizer-log check of a normal stop).
 # Starts a server with starter (faults_start or faults_rodir_start) on dir, sends each of cmds,
 # stops it and returns the replies: what a restart found.
 proc faults_reopen {starter overrides dir cmds} {
@@ -68,6 +67,7 @@ proc faults_reopen {starter overrides dir cmds} {
 
 set ::faults_misconf_rdb {MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.}
 
+# kill -9, then reap (and the sanitizer-log check of a normal stop).
 proc faults_kill9 {s} {
     catch {exec kill -9 [dict get $s pid]}
     catch {[dict get $s c] close}
