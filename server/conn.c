@@ -27,6 +27,7 @@
 #include "server/pubsub.h"
 #include "server/dispatch.h"
 #include "server/log.h"
+#include "server/aof.h"
 #include "server/reply.h"
 #include "server/server.h"
 #include "storage/obj.h"
@@ -43,6 +44,7 @@ static long long reap_wanted; /* conns marked CLOSE_ASAP since the last reap */
 static void on_readable(evutil_socket_t fd, short what, void *arg);
 static void on_writable(evutil_socket_t fd, short what, void *arg);
 static void process_input(struct conn *c);
+static bool write_output(struct conn *c);
 
 /* ---- listening and accepting ------------------------------------------------------------ */
 
@@ -379,6 +381,16 @@ static void process_input(struct conn *c)
         c->argc = 0;
         buf_consume(&c->in, used);
     }
+    /* The replies go out now, not after every other client ready in this loop pass has been
+     * served: the client reads them while the server works on the rest of the pass. With
+     * redis-benchmark -P 16 -c 50 on the other CPU, waiting for the end of the pass left the
+     * client idle 13% of the time (Redis: 7%) and LRANGE_100/600 ran at 0.93x/0.95x Redis
+     * although kvd used half its CPU; written here, 1.06x/1.08x. Never ahead of the AOF:
+     * with commands waiting to be written (appendfsync always: synced), the flush in
+     * server_before_sleep() sends them after it. */
+    if (c->out_bytes > 0 && !(c->flags & (CONN_WRITE_ARMED | CONN_CLOSE_ASAP)) &&
+        !aof_has_pending())
+        write_output(c);
     c->flags &= ~CONN_IN_COMMAND;
     if (c->flags & CONN_CLOSE_ASAP)
         conn_close(c);
