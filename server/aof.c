@@ -3,8 +3,8 @@
  * Owns appenddirname/ (Redis 7.0's multi-part layout: one base file, incr files, a manifest),
  * the buffer of stream bytes fed by propagate.c during a loop pass, the fsync helper thread
  * of appendfsync everysec, the rewrite child and the aof_* INFO fields. It does not decide
- * what a command turns into (propagate.c) nor how values are encoded (storage/rdb.c for an
- * RDB-preamble base, storage/aof_rewrite.c for a base of commands).
+ * what a command turns into (propagate.c) nor how values are encoded (storage/rdb_save.c
+ * for an RDB-preamble base, storage/aof_rewrite.c for a base of commands).
  * Start at aof_before_sleep() for the write path, aof_load_at_startup() for loading and
  * aof_rewrite_start() / rewrite_done() for BGREWRITEAOF.
  *

@@ -1,8 +1,9 @@
 /* server/cmd_persist.c: SAVE, BGSAVE, DUMP, RESTORE and DEBUG RELOAD.
  *
  * Argument checks and replies with Redis 7.0's texts and order; the work is persist.c's
- * (files, the child) and storage/rdb.c's (the payload format). LASTSAVE and SHUTDOWN live
- * in cmd_server.c next to the other server commands and call into persist.c.
+ * (files, the child) and storage/rdb_save.c's and rdb_load.c's (the payload format).
+ * LASTSAVE and SHUTDOWN live in cmd_server.c next to the other server commands and call
+ * into persist.c.
  * Start at cmd_restore(): its option order decides which error a client sees first.
  *
  * SPDX-License-Identifier: BSD-3-Clause

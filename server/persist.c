@@ -3,9 +3,10 @@
  * Owns the background-save child (fork, its progress pipe read from the event loop, reaping
  * it from the cron), the synchronous save, save points, the MISCONF state after a failed
  * background save, loading at startup with -LOADING for clients meanwhile, and the numbers
- * INFO persistence shows. The bytes of the format are storage/rdb.c's business: this file
- * never looks inside a value. The child only reads the keyspace (rdb_save is read-only), so
- * the pages it shares with the parent stay shared unless the parent writes them.
+ * INFO persistence shows. The bytes of the format are the business of storage/rdb_save.c
+ * and rdb_load.c: this file never looks inside a value. The child only reads the keyspace
+ * (rdb_save is read-only), so the pages it shares with the parent stay shared unless the
+ * parent writes them.
  * Start at persist_bgsave_start(), persist_cron() and persist_load_at_startup().
  *
  * SPDX-License-Identifier: BSD-3-Clause

@@ -2,7 +2,7 @@
  *
  * Owns the exact bytes Redis 7.0 expects inside RDB values (the listpack writer) and the
  * validating walkers for every packed blob an RDB up to version 10 may carry. Pure byte work:
- * knows nothing of objects, keys or files; rdb.c decides what to build from the elements.
+ * knows nothing of objects, keys or files; rdb_load.c decides what to build from the elements.
  * Start at rdb_lpw_append() (writing) and rdb_lp_walk() (reading).
  *
  * SPDX-License-Identifier: BSD-3-Clause
