@@ -1,7 +1,8 @@
 # tests/unit/blocking.tcl: BLPOP, BRPOP, BRPOPLPUSH, BLMOVE and BLMPOP: immediate replies,
 # blocking and serving (FIFO, several keys, chains), timeouts (fractions, 0, errors, timer
 # precision with 10,000 clients), wrong types at wake-up, disconnects, CLIENT UNBLOCK, INFO
-# and CLIENT LIST, RESP3, and the keyspace commands that do or do not wake clients.
+# and CLIENT LIST, RESP3, the keyspace commands that do or do not wake clients, and the
+# order in which a waiter's reply and the pusher's leave.
 # Every expectation was checked against redis-server 7.0.15 with the same suite.
 
 proc blocked_clients {} {
@@ -615,5 +616,28 @@ with_server {tags {blocking slow} overrides {maxclients 12000}} {
         r rpush k0 v2
         assert_equal [r lrange k0 0 -1] {v2}
         wait_blocked 0
+    }
+
+    test {a served waiter's reply is not overtaken by the pusher's reply} {
+        # Redis writes all pending replies together before it reads more input, the served
+        # waiter's among them, so a client holding the pusher's reply may count on the
+        # waiter's having been sent. A slow command from a third client right behind the push
+        # (same loop pass, most rounds) holds the end of that pass for 30 ms.
+        set pusher [redis_deferring_client]
+        set slow [redis_deferring_client]
+        set overtaken 0
+        for {set i 0} {$i < 15} {incr i} {
+            set w [blocked_client 1 blpop order_q 0]
+            $pusher rpush order_q x
+            $slow debug sleep 0.03
+            assert_equal [$pusher read] 1
+            # no waiting here: the waiter's bytes must already be in its socket
+            if {[read [$w fd]] eq ""} { incr overtaken }
+            assert_equal [$slow read] OK
+            $w close
+        }
+        $pusher close
+        $slow close
+        assert_equal $overtaken 0
     }
 }
