@@ -265,7 +265,10 @@ static void loop_once(struct spin *sp)
     /* A client on this same CPU runs first: polling must not keep it from sending. */
     if (polling)
         sched_yield();
-    event_base_loop(server.base, polling ? EVLOOP_NONBLOCK : EVLOOP_ONCE);
+    /* One poll per call either way: EVLOOP_NONBLOCK alone keeps polling for as long as events
+     * keep coming, so server_before_sleep() (serving waiters, the AOF, writing the replies)
+     * was put off for the whole burst; with EVLOOP_ONCE it returns after one batch. */
+    event_base_loop(server.base, polling ? EVLOOP_NONBLOCK | EVLOOP_ONCE : EVLOOP_ONCE);
     if (sp->allowed && server.stat_commands - before >= SPIN_MIN_COMMANDS)
         sp->until = mono_us() + LOOP_SPIN_US;
     else if (polling && server.stat_commands == before && mono_us() < sp->until)
