@@ -425,11 +425,6 @@ static void fsync_per_policy(bool force)
     }
 }
 
-bool aof_has_pending(void)
-{
-    return A.state != AOF_OFF && buf_used(&A.buf) > 0;
-}
-
 void aof_before_sleep(void)
 {
     if (A.state == AOF_OFF || buf_used(&A.buf) == 0)

@@ -57,9 +57,6 @@ enum aof_rw aof_rewrite_start(void);
 void aof_rewrite_schedule(void);
 /* True while a rewrite child runs. */
 bool aof_rewrite_in_progress(void);
-/* True when commands fed since the last aof_before_sleep() wait to be written (and, with
- * appendfsync always, synced): replies must not leave before that happens. */
-bool aof_has_pending(void);
 
 /* The errno of the failed AOF write while the AOF is on and the error lasts, else 0. Writes
  * (and PING) are refused with "MISCONF Errors writing to the AOF file" meanwhile, as Redis.

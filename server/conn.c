@@ -27,7 +27,6 @@
 #include "server/pubsub.h"
 #include "server/dispatch.h"
 #include "server/log.h"
-#include "server/aof.h"
 #include "server/reply.h"
 #include "server/server.h"
 #include "storage/obj.h"
@@ -44,7 +43,6 @@ static long long reap_wanted; /* conns marked CLOSE_ASAP since the last reap */
 static void on_readable(evutil_socket_t fd, short what, void *arg);
 static void on_writable(evutil_socket_t fd, short what, void *arg);
 static void process_input(struct conn *c);
-static bool write_output(struct conn *c);
 
 /* ---- listening and accepting ------------------------------------------------------------ */
 
@@ -380,23 +378,6 @@ static void process_input(struct conn *c)
         }
         c->argc = 0;
         buf_consume(&c->in, used);
-    }
-    /* The replies go out now, not after every other client ready in this loop pass has been
-     * served: the client reads them while the server works on the rest of the pass. With
-     * redis-benchmark -P 16 -c 50 on the other CPU, waiting for the end of the pass left the
-     * client idle 13% of the time (Redis: 7%) and LRANGE_100/600 ran at 0.93x/0.95x Redis
-     * although kvd used half its CPU; written here, 1.06x/1.08x.
-     * Only when c is the one client with output waiting: a reply must never overtake output
-     * made before it for someone else (a served BLPOP, a published message), or a client
-     * that sees this reply and then asks another connection could find that output missing
-     * (libevent can run a second poll before server_before_sleep()). Never ahead of the AOF
-     * either: commands waiting to be written (appendfsync always: synced) keep the replies
-     * for the flush in server_before_sleep(), which writes the AOF first. */
-    if (c->out_bytes > 0 && server.pending_writes == c && c->pending_next == NULL &&
-        !(c->flags & (CONN_WRITE_ARMED | CONN_CLOSE_ASAP)) && !aof_has_pending()) {
-        server.pending_writes = NULL;
-        c->flags &= ~CONN_PENDING_WRITE;
-        write_output(c); /* what the socket does not take now arms on_writable */
     }
     c->flags &= ~CONN_IN_COMMAND;
     if (c->flags & CONN_CLOSE_ASAP)
