@@ -191,6 +191,19 @@ static void w_blob_lpw(struct writer *w)
     w_string(w, (const char *)p, n);
 }
 
+/* A kvd listpack (hash, stream node) written as a Redis listpack blob, entry by entry. */
+static void w_listpack(struct writer *w, unsigned char *lp)
+{
+    char b[LISTPACK_INTBUF];
+    rdb_lpw_reset(&w->lpw);
+    for (unsigned char *p = listpack_first(lp); p != NULL; p = listpack_next(lp, p)) {
+        size_t n;
+        const char *s = listpack_get_str(p, b, &n);
+        rdb_lpw_append(&w->lpw, s, n);
+    }
+    w_blob_lpw(w);
+}
+
 /* Lists are written as Redis 7.0 writes them (RDB_TYPE_LIST_QUICKLIST_2): node count, then
  * per node a container byte and a Redis listpack. Like Redis, each in-memory node becomes one
  * RDB node as it is (kvd's node limits are Redis's, so the blobs stay within them): one pass,
@@ -233,15 +246,7 @@ static void write_set(struct writer *w, const struct obj *o)
 static void write_hash(struct writer *w, const struct obj *o)
 {
     if (o->enc == OBJ_ENC_LISTPACK) {
-        unsigned char *lp = o->u.ptr;
-        char b[LISTPACK_INTBUF];
-        rdb_lpw_reset(&w->lpw);
-        for (unsigned char *p = listpack_first(lp); p != NULL; p = listpack_next(lp, p)) {
-            size_t n;
-            const char *s = listpack_get_str(p, b, &n);
-            rdb_lpw_append(&w->lpw, s, n);
-        }
-        w_blob_lpw(w);
+        w_listpack(w, o->u.ptr);
         return;
     }
     const struct dict *d = o->u.ptr;
@@ -302,15 +307,7 @@ static void write_stream(struct writer *w, const struct obj *o)
         put_be(key, s->nodes[i].master.ms);
         put_be(key + 8, s->nodes[i].master.seq);
         w_string(w, (const char *)key, sizeof(key));
-        unsigned char *lp = s->nodes[i].lp;
-        char b[LISTPACK_INTBUF];
-        rdb_lpw_reset(&w->lpw);
-        for (unsigned char *p = listpack_first(lp); p != NULL; p = listpack_next(lp, p)) {
-            size_t n;
-            const char *e = listpack_get_str(p, b, &n);
-            rdb_lpw_append(&w->lpw, e, n);
-        }
-        w_blob_lpw(w);
+        w_listpack(w, s->nodes[i].lp);
     }
     w_len(w, s->length);
     w_len(w, s->last_id.ms);
